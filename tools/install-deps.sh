@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what gotest needs on a Debian 12 machine, from Debian's archive only.
+# Idempotent and quiet when everything is present: it asks dpkg which packages are
+# missing and runs apt-get (update, then install) only for those. Needs root for that.
+#
+#   tools/install-deps.sh            build + test dependencies
+#   tools/install-deps.sh --peers    also the perf/interop peers (Go, Boost.Fiber,
+#                                    Google Benchmark, gperftools, gotestsum, qemu for
+#                                    AArch64) and Go 1.26 via tools/get-go.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# Build and test: Bazel 4.2.3 with the repositories it would otherwise download, the
+# compiler, and the libraries wrapped in third_party/BUILD.bazel.
+packages=(
+  bazel-bootstrap bazel-rules-java bazel-platforms
+  g++ libasan8 libtsan2 libubsan1
+  libabsl-dev libre2-dev libgtest-dev libgmock-dev zlib1g-dev libdw-dev
+  python3 ca-certificates
+)
+peers=(
+  golang-go gotestsum libbenchmark-dev libboost-fiber-dev google-perftools
+  g++-aarch64-linux-gnu qemu-user
+)
+
+want_peers=0
+for arg in "$@"; do
+  case "$arg" in
+    --peers) want_peers=1 ;;
+    -h | --help)
+      sed -n '2,10p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "install-deps.sh: unknown argument $arg" >&2
+      exit 2
+      ;;
+  esac
+done
+[ "$want_peers" = 1 ] && packages+=("${peers[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  status="$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)"
+  [ "$status" = installed ] || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps.sh: missing packages (${missing[*]}); run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-deps.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$want_peers" = 1 ]; then
+  "$here/get-go.sh" 1.26 >/dev/null
+fi

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of the project, as CI does: installs what is missing (including the
+# peers the interop and perf-shape tests run: real Go, gotestsum, ...), then
+#   1. bazel test //...                       (fastbuild)
+#   2. bazel test --config=asan //...         (ASan + UBSan; tests tagged no_asan skipped)
+#   3. bazel test --config=tsan //...         (TSan; tests tagged no_tsan skipped)
+# and ends with one line "tests: N passed, N failed". Exit status 0 only if all passed.
+#
+#   tools/test.sh [--quick]        --quick: step 1 only
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 1
+"$root/tools/install-deps.sh" --peers || exit 1
+
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+
+passed=0
+failed=0
+status=0
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+# run NAME BAZEL_ARGS...: one bazel test invocation over the whole tree, tallied.
+run() {
+  local name="$1"
+  shift
+  echo "== $name: bazel test $* //..."
+  bazel test --noshow_progress "$@" //... 2>&1 | tee "$log" | grep -vE '^(INFO|Loading|Analyzing)'
+  local rc="${PIPESTATUS[0]}"
+  local p f
+  p=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
+  f=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|FLAKY|INCOMPLETE|NO STATUS|FAILED TO BUILD)' "$log")
+  # Exit 4 means "no test targets": not a failure of any test, but not a pass either.
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$rc" -eq 0 ] || status=1
+}
+
+run fastbuild
+if [ "$quick" = 0 ]; then
+  run asan --config=asan --test_tag_filters=-no_asan --build_tag_filters=-no_asan
+  run tsan --config=tsan --test_tag_filters=-no_tsan --build_tag_filters=-no_tsan
+fi
+
+echo "tests: $passed passed, $failed failed"
+exit $status
