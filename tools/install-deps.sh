@@ -22,6 +22,9 @@ packages=(
 peers=(
   golang-go gotestsum libbenchmark-dev libboost-fiber-dev google-perftools
   g++-aarch64-linux-gnu qemu-user
+  # AArch64 builds (bazel --config=aarch64) link Debian's arm64 multiarch libraries.
+  libc6-dev:arm64 libabsl-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+  libdw-dev:arm64 zlib1g-dev:arm64 libre2-dev:arm64
 )
 
 want_peers=0
@@ -40,10 +43,29 @@ for arg in "$@"; do
 done
 [ "$want_peers" = 1 ] && packages+=("${peers[@]}")
 
+# The arm64 packages need the architecture enabled (dpkg multiarch) before apt-get update.
+if [ "$want_peers" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps.sh: run as root to enable the arm64 architecture (dpkg --add-architecture arm64)" >&2
+    exit 1
+  fi
+  dpkg --add-architecture arm64
+fi
+
+# installed PACKAGE: whether dpkg has it. A name without ":arch" means the native
+# architecture's package (once arm64 is enabled a bare name would match both), or an
+# "Architecture: all" package.
+native="$(dpkg --print-architecture)"
+installed() {
+  local p="$1" status=""
+  [[ "$p" == *:* ]] || status="$(dpkg-query -W -f='${db:Status-Status}' "$p:$native" 2>/dev/null || true)"
+  [ -n "$status" ] || status="$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)"
+  [ "$status" = installed ]
+}
+
 missing=()
 for p in "${packages[@]}"; do
-  status="$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)"
-  [ "$status" = installed ] || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
 
 if [ "${#missing[@]}" -gt 0 ]; then

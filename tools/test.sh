@@ -4,6 +4,8 @@
 #   1. bazel test //...                       (fastbuild)
 #   2. bazel test --config=asan //...         (ASan + UBSan; tests tagged no_asan skipped)
 #   3. bazel test --config=tsan //...         (TSan; tests tagged no_tsan skipped)
+#   4. bazel test --config=aarch64 //...      (cross-built, run under qemu-user; tests
+#                                             tagged no_aarch64 skipped)
 # and ends with one line "tests: N passed, N failed". Exit status 0 only if all passed.
 #
 #   tools/test.sh [--quick]        --quick: step 1 only
@@ -43,6 +45,7 @@ run fastbuild
 if [ "$quick" = 0 ]; then
   run asan --config=asan --test_tag_filters=-no_asan --build_tag_filters=-no_asan
   run tsan --config=tsan --test_tag_filters=-no_tsan --build_tag_filters=-no_tsan
+  run aarch64 --config=aarch64 --test_tag_filters=-no_aarch64 --build_tag_filters=-no_aarch64
 fi
 
 echo "tests: $passed passed, $failed failed"

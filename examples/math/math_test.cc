@@ -16,7 +16,8 @@ TEST(Math, Gcd) {
   struct Case {
     int64_t a, b, want;
   };
-  for (const Case& c : {Case{12, 18, 6}, Case{-12, 18, 6}, Case{7, 0, 7}, Case{0, 0, 0}}) {
+  for (const Case& c :
+       {Case{12, 18, 6}, Case{-12, 18, 6}, Case{7, 0, 7}, Case{0, 0, 0}}) {
     EXPECT_EQ(Gcd(c.a, c.b), c.want) << "Gcd(" << c.a << ", " << c.b << ")";
   }
 }

@@ -1,4 +1,5 @@
-// Package wordcount counts words in text: an example library with table-driven tests.
+// Package wordcount counts words in text: an example library with table-driven
+// tests.
 #ifndef GOTEST_EXAMPLES_WORDCOUNT_WORDCOUNT_H_
 #define GOTEST_EXAMPLES_WORDCOUNT_WORDCOUNT_H_
 

@@ -1,4 +1,5 @@
-// Tests for examples/wordcount. GoogleTest until GO_TEST lands (see math_test.cc).
+// Tests for examples/wordcount. GoogleTest until GO_TEST lands (see
+// math_test.cc).
 #include "examples/wordcount/wordcount.h"
 
 #include <gtest/gtest.h>
@@ -15,7 +16,9 @@ TEST(WordCount, Table) {
       {"empty", "", {}},
       {"spaces only", " \t\n ", {}},
       {"one", "go", {{"go", 1}}},
-      {"repeats", "go test go\tgo\nbench", {{"bench", 1}, {"go", 3}, {"test", 1}}},
+      {"repeats",
+       "go test go\tgo\nbench",
+       {{"bench", 1}, {"go", 3}, {"test", 1}}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
