@@ -4,6 +4,8 @@
 # archive (unstable): a temporary apt source is added just long enough to download
 # golang-<ver>-go and golang-<ver>-src, which are unpacked with dpkg -x, never installed,
 # so the system's packages are untouched. Idempotent. Prints the path of the go binary.
+# Check-Valid-Until is off for that source alone: a mirror that serves a frozen
+# snapshot of unstable has an expired Release date (packages are still signature-checked).
 #
 # Usage: tools/get-go.sh [VERSION]     env GO_ROOT_DIR (default /opt)
 set -euo pipefail
@@ -32,6 +34,7 @@ URIs: http://deb.debian.org/debian
 Suites: unstable
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+Check-Valid-Until: no
 SRC
 apt-get update -qq >/dev/null
 (cd "$work" && apt-get download -qq "golang-${ver}-go" "golang-${ver}-src" >/dev/null)
