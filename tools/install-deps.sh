@@ -16,7 +16,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 packages=(
   bazel-bootstrap bazel-rules-java bazel-platforms
   g++ libasan8 libtsan2 libubsan1
-  libabsl-dev libre2-dev libgtest-dev libgmock-dev zlib1g-dev libdw-dev
+  libabsl-dev libre2-dev libgtest-dev libgmock-dev zlib1g-dev libdw-dev libssl-dev
+  libprotobuf-dev protobuf-compiler
   python3 ca-certificates
 )
 peers=(
@@ -24,7 +25,7 @@ peers=(
   g++-aarch64-linux-gnu qemu-user
   # AArch64 builds (bazel --config=aarch64) link Debian's arm64 multiarch libraries.
   libc6-dev:arm64 libabsl-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
-  libdw-dev:arm64 zlib1g-dev:arm64 libre2-dev:arm64
+  libdw-dev:arm64 zlib1g-dev:arm64 libre2-dev:arm64 libbenchmark-dev:arm64
 )
 
 want_peers=0

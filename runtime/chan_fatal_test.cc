@@ -1,0 +1,156 @@
+// Copyright 2026 The gotest Authors.
+//
+// Deadlock reports, fatal errors and panics from channels, select and sync, in
+// a subprocess (testdata/chan_fatal_helper), checked against what Go prints
+// for the same programs (Go 1.26): the message, the goroutine's wait reason and
+// exit status 2. Also: a pending timer or I/O wait is not a deadlock; and
+// under ThreadSanitizer a deliberate data race is reported while the same
+// program synchronized by go::sync::Mutex and a channel is clean.
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+std::string HelperPath() {
+  const char* srcdir = getenv("TEST_SRCDIR");
+  const char* ws = getenv("TEST_WORKSPACE");
+  if (srcdir != nullptr && ws != nullptr) {
+    return std::string(srcdir) + "/" + ws + "/runtime/chan_fatal_helper";
+  }
+  return "runtime/chan_fatal_helper";
+}
+
+struct Result {
+  int status = -1;
+  std::string output;
+};
+
+Result RunHelper(const std::string& mode) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  std::string path = HelperPath();
+  std::vector<char*> argv = {const_cast<char*>(path.c_str()),
+                             const_cast<char*>(mode.c_str()), nullptr};
+  pid_t pid;
+  int err = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(fds[1]);
+  Result r;
+  if (err != 0) {
+    ADD_FAILURE() << "cannot run " << path;
+    close(fds[0]);
+    return r;
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.output.append(buf, n);
+  close(fds[0]);
+  int ws;
+  waitpid(pid, &ws, 0);
+  r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+  return r;
+}
+
+constexpr char kDeadlock[] =
+    "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine ";
+
+TEST(ChanFatalTest, DeadlockOnChannelNobodySendsOn) {
+  Result r = RunHelper("deadlock_chan");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith(kDeadlock));
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [chan receive]:\n"));
+  EXPECT_THAT(r.output, HasSubstr("WaitForever(...)\n\t"));
+}
+
+TEST(ChanFatalTest, DeadlockWaitReasons) {
+  Result r = RunHelper("deadlock_nil_chan");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith(kDeadlock));
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [chan send (nil chan)]:\n"));
+  r = RunHelper("deadlock_select");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [select (no cases)]:\n"));
+  r = RunHelper("deadlock_mutex");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith(kDeadlock));
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [sync.Mutex.Lock]:\n"));
+}
+
+TEST(ChanFatalTest, PendingTimerIsNotDeadlock) {
+  Result r = RunHelper("timer_pending");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "ok\n");
+}
+
+TEST(ChanFatalTest, PendingIOIsNotDeadlock) {
+  Result r = RunHelper("io_pending");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "ok hi\n");
+}
+
+TEST(ChanFatalTest, SyncFatalErrors) {
+  // Go makes these fatal errors (not recoverable panics).
+  Result r = RunHelper("unlock_unlocked");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("fatal error: sync: unlock of unlocked "
+                                   "mutex\n\ngoroutine 1 [running]:\n"));
+  EXPECT_THAT(r.output, Not(HasSubstr("recovered")));
+  r = RunHelper("runlock_unlocked");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output,
+              StartsWith("fatal error: sync: RUnlock of unlocked RWMutex\n"));
+  r = RunHelper("rwunlock_unlocked");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output,
+              StartsWith("fatal error: sync: Unlock of unlocked RWMutex\n"));
+}
+
+TEST(ChanFatalTest, Panics) {
+  Result r = RunHelper("negative_waitgroup");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("panic: sync: negative WaitGroup counter\n"
+                                   "\ngoroutine 1 [running]:\n"));
+  r = RunHelper("send_on_closed");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("panic: send on closed channel\n"));
+  r = RunHelper("close_of_nil");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("panic: close of nil channel\n"));
+}
+
+TEST(ChanFatalTest, ThreadSanitizerSeesRacesAndHandOffs) {
+#if !defined(GOTEST_TSAN)
+  GTEST_SKIP() << "only under --config=tsan";
+#else
+  Result r = RunHelper("race");
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("WARNING: ThreadSanitizer: data race"));
+  EXPECT_THAT(r.output, HasSubstr("RacyIncrements"));
+  r = RunHelper("no_race");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, Not(HasSubstr("ThreadSanitizer")));
+  EXPECT_THAT(r.output, HasSubstr("counter=2000 written before the send\n"));
+#endif
+}
+
+}  // namespace

@@ -1,0 +1,64 @@
+// Copyright 2026 The gotest Authors.
+//
+// x86-64 System V stack switch; see context_switch.h for the design. The frame of a
+// suspended context, from its saved stack pointer upwards:
+//   r15 r14 r13 r12 rbx rbp resume-pc
+// Resuming pops the registers and the resume PC and jumps to it (no `ret`).
+
+#if defined(__x86_64__)
+
+        .text
+
+// void* go_ctx_switch(void** save_sp /*rdi*/, void* new_sp /*rsi*/, void* arg /*rdx*/)
+        .globl  go_ctx_switch
+        .type   go_ctx_switch, @function
+        .p2align 4
+go_ctx_switch:
+        .cfi_startproc
+        pushq   %rbp
+        pushq   %rbx
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %rsp, (%rdi)
+        movq    %rsi, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbx
+        popq    %rbp
+        popq    %rcx
+        movq    %rdx, %rax
+        jmpq    *%rcx
+        .cfi_endproc
+        .size   go_ctx_switch, .-go_ctx_switch
+
+// Entered by the first switch to a context made by MakeContext: r12 = entry,
+// r13 = arg, rbp = 0, rsp 16-byte aligned.
+        .globl  go_ctx_trampoline
+        .type   go_ctx_trampoline, @function
+        .p2align 4
+go_ctx_trampoline:
+        .cfi_startproc
+        .cfi_undefined rip
+        // ABI-default FP control state for the new goroutine.
+        ldmxcsr go_ctx_default_mxcsr(%rip)
+        fldcw   go_ctx_default_fpucw(%rip)
+        movq    %r13, %rdi
+        callq   *%r12
+        ud2
+        .cfi_endproc
+        .size   go_ctx_trampoline, .-go_ctx_trampoline
+
+        .section .rodata
+        .p2align 2
+go_ctx_default_mxcsr:
+        .long   0x1f80
+go_ctx_default_fpucw:
+        .short  0x037f
+
+#endif  // __x86_64__
+
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,158 @@
+// Copyright 2026 The gotest Authors.
+//
+// The fatal paths, run in a subprocess (testdata/fatal_helper): Go's panic
+// report, deadlock report, stack overflow report and SIGQUIT dump, each with
+// exit status 2; and no false deadlock report while a timer is pending.
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::StartsWith;
+
+std::string HelperPath() {
+  if (const char* p = getenv("FATAL_HELPER")) return p;
+  const char* srcdir = getenv("TEST_SRCDIR");
+  const char* ws = getenv("TEST_WORKSPACE");
+  if (srcdir != nullptr && ws != nullptr) {
+    return std::string(srcdir) + "/" + ws + "/runtime/fatal_helper";
+  }
+  return "runtime/fatal_helper";
+}
+
+struct Result {
+  int status = -1;  // exit status, or 128+signal
+  std::string output;
+};
+
+Result RunHelper(const std::string& mode) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  std::string path = HelperPath();
+  std::vector<char*> argv = {const_cast<char*>(path.c_str()),
+                             const_cast<char*>(mode.c_str()), nullptr};
+  // An emulator to run the helper under (tests/runtime/aarch64_qemu.sh).
+  std::string launcher;
+  if (const char* l = getenv("FATAL_HELPER_LAUNCHER")) launcher = l;
+  if (!launcher.empty()) {
+    argv.insert(argv.begin(), const_cast<char*>(launcher.c_str()));
+    path = launcher;
+  }
+  pid_t pid;
+  int err = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(fds[1]);
+  Result r;
+  if (err != 0) {
+    ADD_FAILURE() << "cannot run " << path;
+    close(fds[0]);
+    return r;
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.output.append(buf, n);
+  close(fds[0]);
+  int ws;
+  waitpid(pid, &ws, 0);
+  r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+  return r;
+}
+
+TEST(FatalTest, PanicInGoroutine) {
+  Result r = RunHelper("panic");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("panic: boom\n\ngoroutine "));
+  EXPECT_THAT(
+      r.output,
+      MatchesRegex("panic: boom\n\ngoroutine [0-9]+ \\[running\\]:\n(.|\n)*"));
+  // The stack at the throw, then where the goroutine was created.
+  EXPECT_THAT(r.output, HasSubstr("Thrower(...)\n\t"));
+  EXPECT_THAT(r.output, HasSubstr("fatal_helper.cc:"));
+  EXPECT_THAT(r.output, HasSubstr("created by "));
+  EXPECT_THAT(r.output, HasSubstr(" in goroutine 1\n"));
+  EXPECT_THAT(r.output, testing::Not(HasSubstr("go::runtime::internal::")));
+}
+
+TEST(FatalTest, PanicInMainGoroutine) {
+  Result r = RunHelper("panic_main");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("panic: oops\n\ngoroutine 1 [running]:\n"));
+  EXPECT_THAT(r.output, testing::Not(HasSubstr("created by")));
+}
+
+TEST(FatalTest, PanicWithNonStdException) {
+  Result r = RunHelper("panic_nonstd");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output,
+              MatchesRegex("panic: \\(int\\) 0x[0-9a-f]+\n\ngoroutine 1 "
+                           "\\[running\\]:\n(.|\n)*"));
+}
+
+TEST(FatalTest, Deadlock) {
+  Result r = RunHelper("deadlock");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(
+      r.output,
+      StartsWith("fatal error: all goroutines are asleep - deadlock!\n\n"
+                 "goroutine "));
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [sync.WaitGroup.Wait]:\n"));
+  EXPECT_THAT(
+      r.output,
+      MatchesRegex("(.|\n)*goroutine [0-9]+ \\[chan receive\\]:\n(.|\n)*"));
+  EXPECT_THAT(r.output, HasSubstr("BlockForever(...)\n\t"));
+  EXPECT_THAT(r.output, HasSubstr("created by "));
+}
+
+TEST(FatalTest, GoexitOnMainThenNoGoroutines) {
+  Result r = RunHelper("goexit_main");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("fatal error: no goroutines (main called "
+                                   "runtime.Goexit) - deadlock!\n"));
+}
+
+TEST(FatalTest, StackOverflow) {
+  Result r = RunHelper("overflow");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("runtime: goroutine stack exceeds "));
+  EXPECT_THAT(r.output,
+              MatchesRegex(
+                  "(.|\n)*runtime: goroutine [0-9]+: stack overflow, (.|\n)*"));
+  EXPECT_THAT(r.output, HasSubstr("fatal error: stack overflow\n\ngoroutine "));
+  EXPECT_THAT(r.output, HasSubstr("Overflow(...)\n\t"));
+  EXPECT_THAT(r.output, HasSubstr("...additional frames elided...\n"));
+  EXPECT_THAT(r.output, HasSubstr("created by "));
+}
+
+TEST(FatalTest, PendingSleepIsNotDeadlock) {
+  Result r = RunHelper("sleep_ok");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "ok\n");
+}
+
+TEST(FatalTest, SigquitDumpsGoroutines) {
+  Result r = RunHelper("sigquit");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith("SIGQUIT: quit\nPC="));
+  EXPECT_THAT(r.output, HasSubstr("[chan receive]:\n"));
+  EXPECT_THAT(r.output, HasSubstr("BlockForever(...)\n\t"));
+}
+
+}  // namespace

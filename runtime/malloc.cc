@@ -1,0 +1,762 @@
+#include "runtime/malloc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <new>
+
+#include "runtime/traceback.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GOTEST_MALLOC_SANITIZER_HOOKS 1
+#include <dlfcn.h>
+#include <link.h>
+#include <unwind.h>
+#else
+#define GOTEST_MALLOC_SANITIZER_HOOKS 0
+#endif
+
+namespace go::runtime {
+namespace {
+
+// ---- Per-thread counters ----
+
+// One thread's counters. Only the owning thread writes them (plain load +
+// store, no locked instruction); readers load them relaxed. Blocks are never
+// freed: an exited thread's block is handed to the next new thread, which
+// keeps adding to it.
+struct alignas(64) ThreadBlock {
+  std::atomic<uint64_t> mallocs{0};
+  std::atomic<uint64_t> frees{0};
+  std::atomic<uint64_t> bytes{0};
+  ThreadBlock* next_all = nullptr;   // immutable once published
+  ThreadBlock* next_free = nullptr;  // guarded by g_registry_mu
+};
+
+enum ThreadStateKind : uint8_t {
+  kNew = 0,          // no block yet
+  kRegistering = 1,  // getting a block (allocations count globally)
+  kActive = 2,       // counting into `block`
+  kExited = 3,       // block released at thread exit (count globally)
+};
+
+// Everything malloc needs per thread: constant-initialized, so access is a
+// plain %fs-relative load with no TLS wrapper or constructor.
+struct ThreadState {
+  ThreadBlock* block;
+  int64_t next_sample;  // bytes to allocate before the next sample
+  uint64_t rng;         // xorshift64* state; 0 = not seeded
+  uint32_t sample_gen;  // g_sample_gen when next_sample was drawn
+  uint8_t kind;
+  bool in_hook;  // inside a profiler hook or stack capture: don't sample
+};
+
+constinit thread_local ThreadState tls
+    __attribute__((tls_model("initial-exec"))) = {};
+
+// Allocations of threads without a block (registering or exited).
+constinit std::atomic<uint64_t> g_orphan_mallocs{0};
+constinit std::atomic<uint64_t> g_orphan_frees{0};
+constinit std::atomic<uint64_t> g_orphan_bytes{0};
+
+constinit std::atomic<ThreadBlock*> g_all_blocks{nullptr};
+// std::mutex is constant-initialized and trivially destructible (no static
+// constructor), does not allocate, and is understood by TSan.
+constinit std::mutex g_registry_mu;
+ThreadBlock* g_free_blocks = nullptr;  // guarded by g_registry_mu
+ThreadBlock* g_chunk_next = nullptr;   // guarded by g_registry_mu
+ThreadBlock* g_chunk_end = nullptr;    // guarded by g_registry_mu
+pthread_key_t g_exit_key;              // set once under g_registry_mu
+bool g_exit_key_tried = false;         // guarded by g_registry_mu
+bool g_exit_key_ok = false;            // guarded by g_registry_mu
+
+inline void Bump(std::atomic<uint64_t>& c, uint64_t n) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+void* MapPages(size_t size) {
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+void ThreadExit(void* arg) {
+  ThreadBlock* block = static_cast<ThreadBlock*>(arg);
+  tls.kind = kExited;
+  tls.block = nullptr;
+  std::lock_guard<std::mutex> lock(g_registry_mu);
+  block->next_free = g_free_blocks;
+  g_free_blocks = block;
+}
+
+void InstallForkHandlers();
+
+// Gives the calling thread a block. Allocations made meanwhile (pthread's
+// key storage) see kRegistering and count globally.
+__attribute__((noinline)) void RegisterThread() {
+  tls.kind = kRegistering;
+  ThreadBlock* block = nullptr;
+  bool key_ok;
+  bool first = false;
+  {
+    std::lock_guard<std::mutex> lock(g_registry_mu);
+    if (g_free_blocks != nullptr) {
+      block = g_free_blocks;
+      g_free_blocks = block->next_free;
+      block->next_free = nullptr;
+    } else {
+      if (g_chunk_next == g_chunk_end) {
+        constexpr size_t kChunk = 64 * 1024;
+        void* mem = MapPages(kChunk);
+        if (mem != nullptr) {
+          g_chunk_next = static_cast<ThreadBlock*>(mem);
+          g_chunk_end = g_chunk_next + kChunk / sizeof(ThreadBlock);
+        }
+      }
+      if (g_chunk_next != g_chunk_end) {
+        block = new (g_chunk_next++) ThreadBlock;
+        block->next_all = g_all_blocks.load(std::memory_order_relaxed);
+        g_all_blocks.store(block, std::memory_order_release);
+      }
+    }
+    if (!g_exit_key_tried) {
+      g_exit_key_tried = true;
+      first = true;
+      g_exit_key_ok = pthread_key_create(&g_exit_key, ThreadExit) == 0;
+    }
+    key_ok = g_exit_key_ok;
+  }
+  // pthread_atfork allocates: outside the lock (its allocations count
+  // globally while this thread is registering).
+  if (first) InstallForkHandlers();
+  if (block == nullptr) {  // out of memory: count globally from now on
+    tls.kind = kExited;
+    return;
+  }
+  // Without the key the block is never recycled (a thread's worth of bytes).
+  if (key_ok) pthread_setspecific(g_exit_key, block);
+  tls.block = block;
+  tls.kind = kActive;
+}
+
+__attribute__((noinline)) void CountSlow(uint64_t mallocs, uint64_t frees,
+                                         uint64_t bytes) {
+  if (tls.kind == kNew) RegisterThread();
+  if (tls.kind == kActive) {
+    ThreadBlock* b = tls.block;
+    Bump(b->mallocs, mallocs);
+    Bump(b->frees, frees);
+    Bump(b->bytes, bytes);
+    return;
+  }
+  g_orphan_mallocs.fetch_add(mallocs, std::memory_order_relaxed);
+  g_orphan_frees.fetch_add(frees, std::memory_order_relaxed);
+  g_orphan_bytes.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+// ---- Sampling ----
+
+constinit std::atomic<int64_t> g_rate{kDefaultMemProfileRate};
+// Bumped by SetMemProfileRate so every thread redraws its distance. Starts
+// at 1 so a new thread (sample_gen 0) draws on its first allocation.
+constinit std::atomic<uint32_t> g_sample_gen{1};
+
+using AllocHook = uintptr_t (*)(void*, size_t, const uintptr_t*, int);
+using FreeHook = void (*)(void*, size_t, uintptr_t);
+constinit std::atomic<AllocHook> g_on_alloc{nullptr};
+constinit std::atomic<FreeHook> g_on_free{nullptr};
+constinit std::atomic<StackBoundsFunc> g_stack_bounds{nullptr};
+
+uint64_t NextRandom(ThreadState& t) {
+  if (t.rng == 0) {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    t.rng = (static_cast<uint64_t>(ts.tv_nsec) * 0x9E3779B97F4A7C15ull) ^
+            reinterpret_cast<uintptr_t>(&t) ^ static_cast<uint64_t>(ts.tv_sec);
+    if (t.rng == 0) t.rng = 1;
+  }
+  uint64_t x = t.rng;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  t.rng = x;
+  return x * 0x2545F4914F6CDD1Dull;
+}
+
+// Go's nextSample/fastexprand (runtime/malloc.go): an exponentially
+// distributed distance with the given mean, from 26 random bits.
+int64_t DrawNextSample(ThreadState& t) {
+  int64_t rate = g_rate.load(std::memory_order_relaxed);
+  if (rate <= 0) return INT64_MAX;
+  if (rate == 1) return 0;
+  if (rate > 0x7000000) rate = 0x7000000;  // Go: avoid overflow
+  constexpr int kRandomBitCount = 26;
+  const uint64_t q = (NextRandom(t) >> (64 - kRandomBitCount)) + 1;
+  double qlog = std::log2(static_cast<double>(q)) - kRandomBitCount;
+  if (qlog > 0) qlog = 0;
+  constexpr double kMinusLog2 = -0.6931471805599453;
+  return static_cast<int64_t>(qlog * (kMinusLog2 * static_cast<double>(rate))) +
+         1;
+}
+
+// The sampled-pointer set: open addressing, linear probing, in mmap'd
+// memory, guarded by g_set_mu. ptr 0 = empty, 1 = deleted.
+struct SampleEntry {
+  uintptr_t ptr;
+  uintptr_t size;
+  uintptr_t cookie;
+};
+constexpr uintptr_t kEmpty = 0;
+constexpr uintptr_t kDeleted = 1;
+
+constinit std::mutex g_set_mu;
+SampleEntry* g_set = nullptr;  // guarded by g_set_mu
+size_t g_set_cap = 0;          // guarded by g_set_mu; a power of two
+size_t g_set_used = 0;         // live + deleted; guarded by g_set_mu
+constinit std::atomic<size_t> g_set_live{0};
+
+// A counting filter over sampled addresses, read without the lock: a free
+// whose slot is 0 was never sampled. Counts saturate (then the slot always
+// says "maybe", which only costs a lookup).
+constexpr int kFilterBits = 16;
+constinit std::atomic<uint16_t> g_filter[1 << kFilterBits] = {};
+
+inline size_t HashPtr(uintptr_t p, int bits) {
+  return static_cast<size_t>(((p >> 4) * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+}
+
+inline std::atomic<uint16_t>& FilterSlot(uintptr_t p) {
+  return g_filter[HashPtr(p, kFilterBits)];
+}
+
+int Log2(size_t cap) { return 63 - __builtin_clzll(cap); }
+
+// Requires g_set_mu. Returns false if memory ran out (the sample is dropped).
+bool SetGrow() {
+  size_t live = g_set_live.load(std::memory_order_relaxed);
+  size_t cap = g_set_cap == 0 ? 1024 : g_set_cap;
+  while (live * 2 >= cap) cap *= 2;
+  SampleEntry* fresh =
+      static_cast<SampleEntry*>(MapPages(cap * sizeof(SampleEntry)));
+  if (fresh == nullptr) return false;
+  const int bits = Log2(cap);
+  for (size_t i = 0; i < g_set_cap; i++) {
+    const SampleEntry& e = g_set[i];
+    if (e.ptr == kEmpty || e.ptr == kDeleted) continue;
+    size_t j = HashPtr(e.ptr, bits);
+    while (fresh[j].ptr != kEmpty) j = (j + 1) & (cap - 1);
+    fresh[j] = e;
+  }
+  if (g_set != nullptr) munmap(g_set, g_set_cap * sizeof(SampleEntry));
+  g_set = fresh;
+  g_set_cap = cap;
+  g_set_used = live;
+  return true;
+}
+
+void SetInsert(uintptr_t ptr, size_t size, uintptr_t cookie) {
+  std::lock_guard<std::mutex> lock(g_set_mu);
+  if ((g_set_used + 1) * 2 > g_set_cap && !SetGrow()) return;
+  const int bits = Log2(g_set_cap);
+  size_t i = HashPtr(ptr, bits);
+  while (g_set[i].ptr != kEmpty && g_set[i].ptr != kDeleted) {
+    i = (i + 1) & (g_set_cap - 1);
+  }
+  if (g_set[i].ptr == kEmpty) g_set_used++;
+  g_set[i] = {ptr, size, cookie};
+  std::atomic<uint16_t>& slot = FilterSlot(ptr);
+  const uint16_t c = slot.load(std::memory_order_relaxed);
+  if (c != UINT16_MAX) slot.store(c + 1, std::memory_order_relaxed);
+  g_set_live.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool SetRemove(uintptr_t ptr, SampleEntry* out) {
+  std::lock_guard<std::mutex> lock(g_set_mu);
+  if (g_set_cap == 0) return false;
+  const int bits = Log2(g_set_cap);
+  for (size_t i = HashPtr(ptr, bits);; i = (i + 1) & (g_set_cap - 1)) {
+    if (g_set[i].ptr == kEmpty) return false;
+    if (g_set[i].ptr == ptr) {
+      *out = g_set[i];
+      g_set[i].ptr = kDeleted;
+      std::atomic<uint16_t>& slot = FilterSlot(ptr);
+      const uint16_t c = slot.load(std::memory_order_relaxed);
+      if (c != UINT16_MAX) slot.store(c - 1, std::memory_order_relaxed);
+      g_set_live.fetch_sub(1, std::memory_order_relaxed);
+      return true;
+    }
+  }
+}
+
+// A fork while another thread holds one of this library's locks would leave
+// it locked forever in the child: hold both across fork (neither is ever
+// held while calling into the allocator, so this cannot deadlock).
+void ForkPrepare() {
+  g_registry_mu.lock();
+  g_set_mu.lock();
+}
+void ForkParent() {
+  g_set_mu.unlock();
+  g_registry_mu.unlock();
+}
+void InstallForkHandlers() {
+  pthread_atfork(ForkPrepare, ForkParent, ForkParent);
+}
+
+#if GOTEST_MALLOC_SANITIZER_HOOKS
+// The sanitizer runtime's text, whose frames lead a sampled stack.
+uintptr_t g_san_lo = 0;
+uintptr_t g_san_hi = 0;
+
+// The sanitizer runtimes are built without frame pointers, so a
+// frame-pointer walk from a hook stops inside them (measured: 1 frame).
+// Under a sanitizer, sampled stacks come from libgcc's CFI unwinder instead
+// (it may take the loader lock and allocate on first use: fine here, the
+// hook flag is set and the allocator holds no lock when it calls a hook).
+struct UnwindState {
+  uintptr_t* pcs;
+  int max;
+  int skip;
+  int n;
+};
+
+_Unwind_Reason_Code UnwindOne(_Unwind_Context* ctx, void* arg) {
+  UnwindState* st = static_cast<UnwindState*>(arg);
+  const uintptr_t ip = _Unwind_GetIP(ctx);
+  if (ip == 0) return _URC_END_OF_STACK;
+  if (st->skip > 0) {
+    st->skip--;
+    return _URC_NO_REASON;
+  }
+  st->pcs[st->n++] = ip;
+  return st->n == st->max ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+// Return addresses of the callers, `skip` frames above this function's
+// caller first; sanitizer-runtime frames at the top are dropped, and
+// pcs[0] is made to point into its call instruction (CaptureStack's
+// convention).
+__attribute__((noinline)) int UnwindStack(uintptr_t* pcs, int max, int skip) {
+  // Frame 0 is this function, frame 1 its caller.
+  UnwindState st{pcs, max, skip + 2, 0};
+  _Unwind_Backtrace(UnwindOne, &st);
+  int first = 0;
+  while (first < st.n && pcs[first] >= g_san_lo && pcs[first] < g_san_hi) {
+    first++;
+  }
+  const int n = st.n - first;
+  for (int i = 0; i < n; i++) pcs[i] = pcs[first + i];
+  if (n > 0) pcs[0] -= 1;
+  asm volatile("" ::: "memory");  // not a tail call: keep the frame count
+  return n;
+}
+#endif
+
+// Captures the stack of a sampled allocation and reports it. The stack
+// starts `skip` frames above the caller of the allocator's entry point.
+// Frames below that: CaptureStack's caller (this function),
+// MaybeSampleSlow, the entry point (malloc, operator new, a sanitizer hook).
+__attribute__((noinline)) void Sample(void* ptr, size_t size, int skip) {
+  constexpr int kOwnFrames = 3;
+  const AllocHook on_alloc = g_on_alloc.load(std::memory_order_acquire);
+  const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
+  if (on_alloc == nullptr && on_free == nullptr) return;
+  tls.in_hook = true;
+  uintptr_t pcs[kMaxSampleStackDepth];
+  int n;
+#if GOTEST_MALLOC_SANITIZER_HOOKS
+  n = UnwindStack(pcs, kMaxSampleStackDepth, skip + kOwnFrames - 1);
+#else
+  uintptr_t lo, hi;
+  const StackBoundsFunc bounds = g_stack_bounds.load(std::memory_order_acquire);
+  if (bounds != nullptr && bounds(&lo, &hi)) {
+    n = internal::CaptureStack(pcs, kMaxSampleStackDepth, skip + kOwnFrames, lo,
+                               hi);
+  } else {
+    n = internal::CaptureStack(pcs, kMaxSampleStackDepth, skip + kOwnFrames);
+  }
+#endif
+  const uintptr_t cookie =
+      on_alloc != nullptr ? on_alloc(ptr, size, pcs, n) : 0;
+  SetInsert(reinterpret_cast<uintptr_t>(ptr), size, cookie);
+  tls.in_hook = false;
+}
+
+__attribute__((noinline)) void MaybeSampleSlow(void* ptr, size_t size,
+                                               int skip) {
+  ThreadState& t = tls;
+  const uint32_t gen = g_sample_gen.load(std::memory_order_relaxed);
+  if (t.sample_gen != gen) {
+    t.sample_gen = gen;
+    t.next_sample = DrawNextSample(t);
+    if (static_cast<int64_t>(size) < t.next_sample) {
+      t.next_sample -= static_cast<int64_t>(size);
+      return;
+    }
+  }
+  t.next_sample = DrawNextSample(t);
+  if (t.in_hook) return;
+  Sample(ptr, size, skip);
+  asm volatile("" ::: "memory");  // not a tail call: Sample counts frames
+}
+
+// Counts a successful allocation and decides whether to sample it. Inlined
+// into every entry point so that frame counts are exact: with skip = 0 the
+// sampled stack starts in the caller of the entry point.
+__attribute__((always_inline)) inline void CountAlloc(void* ptr, size_t size,
+                                                      int skip) {
+  ThreadState& t = tls;
+  if (__builtin_expect(t.kind == kActive, 1)) {
+    ThreadBlock* b = t.block;
+    Bump(b->mallocs, 1);
+    Bump(b->bytes, size);
+  } else {
+    CountSlow(1, 0, size);
+  }
+  const int64_t s = static_cast<int64_t>(size);
+  if (__builtin_expect(
+          s < t.next_sample &&
+              t.sample_gen == g_sample_gen.load(std::memory_order_relaxed),
+          1)) {
+    t.next_sample -= s;
+  } else {
+    MaybeSampleSlow(ptr, size, skip);
+    asm volatile("" ::: "memory");  // keep the entry point's frame
+  }
+}
+
+__attribute__((noinline)) void SampledFree(void* ptr) {
+  SampleEntry e;
+  if (!SetRemove(reinterpret_cast<uintptr_t>(ptr), &e)) return;
+  if (tls.in_hook) return;
+  const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
+  if (on_free == nullptr) return;
+  tls.in_hook = true;
+  on_free(ptr, e.size, e.cookie);
+  tls.in_hook = false;
+}
+
+// Counts a free of a non-null pointer; must run before the memory is
+// returned, so that a sampled address leaves the set before it can be
+// handed out again.
+__attribute__((always_inline)) inline void CountFree(void* ptr) {
+  ThreadState& t = tls;
+  if (__builtin_expect(t.kind == kActive, 1)) {
+    Bump(t.block->frees, 1);
+  } else {
+    CountSlow(0, 1, 0);
+  }
+  if (__builtin_expect(g_set_live.load(std::memory_order_relaxed) != 0, 0) &&
+      FilterSlot(reinterpret_cast<uintptr_t>(ptr))
+              .load(std::memory_order_relaxed) != 0) {
+    SampledFree(ptr);
+  }
+}
+
+}  // namespace
+
+MemStats ReadMemStats() {
+  MemStats s;
+  s.mallocs = g_orphan_mallocs.load(std::memory_order_relaxed);
+  s.frees = g_orphan_frees.load(std::memory_order_relaxed);
+  s.total_alloc_bytes = g_orphan_bytes.load(std::memory_order_relaxed);
+  for (ThreadBlock* b = g_all_blocks.load(std::memory_order_acquire);
+       b != nullptr; b = b->next_all) {
+    s.mallocs += b->mallocs.load(std::memory_order_relaxed);
+    s.frees += b->frees.load(std::memory_order_relaxed);
+    s.total_alloc_bytes += b->bytes.load(std::memory_order_relaxed);
+  }
+  return s;
+}
+
+const char* AllocationCounter() {
+#if defined(__SANITIZE_ADDRESS__)
+  return "asan";
+#elif defined(__SANITIZE_THREAD__)
+  return "tsan";
+#else
+  return "interpose";
+#endif
+}
+
+void SetMemProfileRate(int64_t rate) {
+  g_rate.store(rate < 0 ? 0 : rate, std::memory_order_relaxed);
+  g_sample_gen.fetch_add(1, std::memory_order_relaxed);
+}
+
+int64_t MemProfileRate() { return g_rate.load(std::memory_order_relaxed); }
+
+void SetMemProfileHooks(const MemProfileHooks& hooks) {
+  g_on_alloc.store(hooks.on_alloc, std::memory_order_release);
+  g_on_free.store(hooks.on_free, std::memory_order_release);
+}
+
+size_t SampledLiveCount() { return g_set_live.load(std::memory_order_relaxed); }
+
+void SetStackBoundsFunc(StackBoundsFunc fn) {
+  g_stack_bounds.store(fn, std::memory_order_release);
+}
+
+}  // namespace go::runtime
+
+namespace gr = go::runtime;
+
+#if GOTEST_MALLOC_SANITIZER_HOOKS
+
+// ---- Sanitizer mode: count from the sanitizer's allocator hooks ----
+
+// Declared here: GCC 12 ships the function in libasan/libtsan but not the
+// header (sanitizer/allocator_interface.h).
+extern "C" int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, size_t),
+    void (*free_hook)(const volatile void*));
+
+namespace {
+
+void SanitizerMallocHook(const volatile void* ptr, size_t size) {
+  // Sampled stacks drop the sanitizer's frames by address instead.
+  gr::CountAlloc(const_cast<void*>(ptr), size, 0);
+}
+
+void SanitizerFreeHook(const volatile void* ptr) {
+  if (ptr != nullptr) gr::CountFree(const_cast<void*>(ptr));
+}
+
+int FindTextOf(dl_phdr_info* info, size_t, void* data) {
+  const uintptr_t base = *static_cast<uintptr_t*>(data);
+  if (info->dlpi_addr != base) return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+    const uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+    const uintptr_t hi = lo + ph.p_memsz;
+    if (gr::g_san_lo == 0 || lo < gr::g_san_lo) gr::g_san_lo = lo;
+    if (hi > gr::g_san_hi) gr::g_san_hi = hi;
+  }
+  return 1;
+}
+
+// As early as constructors go; allocations before it are not counted.
+__attribute__((constructor(101))) void InstallSanitizerHooks() {
+  Dl_info info;
+  if (dladdr(
+          reinterpret_cast<void*>(&__sanitizer_install_malloc_and_free_hooks),
+          &info) != 0) {
+    uintptr_t base = 0;
+    // dli_fbase is the load address; dl_iterate_phdr names modules by their
+    // load bias, which for a shared library is the same address.
+    base = reinterpret_cast<uintptr_t>(info.dli_fbase);
+    dl_iterate_phdr(FindTextOf, &base);
+  }
+  __sanitizer_install_malloc_and_free_hooks(SanitizerMallocHook,
+                                            SanitizerFreeHook);
+}
+
+}  // namespace
+
+#else  // !GOTEST_MALLOC_SANITIZER_HOOKS
+
+// ---- Interposition: the executable's allocator entry points ----
+
+extern "C" {
+void* __libc_malloc(size_t size);
+void __libc_free(void* ptr);
+void* __libc_calloc(size_t n, size_t size);
+void* __libc_realloc(void* ptr, size_t size);
+void* __libc_memalign(size_t alignment, size_t size);
+void* __libc_valloc(size_t size);
+void* __libc_pvalloc(size_t size);
+
+void* malloc(size_t size) {
+  void* p = __libc_malloc(size);
+  if (__builtin_expect(p != nullptr, 1)) gr::CountAlloc(p, size, 0);
+  return p;
+}
+
+void free(void* ptr) {
+  if (ptr == nullptr) return;
+  gr::CountFree(ptr);
+  __libc_free(ptr);
+}
+
+void* calloc(size_t n, size_t size) {
+  void* p = __libc_calloc(n, size);
+  if (p != nullptr) gr::CountAlloc(p, n * size, 0);
+  return p;
+}
+
+// Counted as Go counts an append that outgrows its slice: a new allocation
+// of `size` bytes and a free of the old block.
+void* realloc(void* ptr, size_t size) {
+  if (ptr == nullptr) {
+    void* p = __libc_malloc(size);
+    if (p != nullptr) gr::CountAlloc(p, size, 0);
+    return p;
+  }
+  // The old block leaves the sampled set first: once realloc returns, its
+  // address may be handed out again. (If realloc then fails, the block
+  // stays allocated but is no longer tracked.)
+  gr::CountFree(ptr);
+  void* p = __libc_realloc(ptr, size);
+  if (p != nullptr) gr::CountAlloc(p, size, 0);
+  return p;
+}
+
+void* reallocarray(void* ptr, size_t n, size_t size) {
+  size_t bytes;
+  if (__builtin_mul_overflow(n, size, &bytes)) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  if (ptr == nullptr) {
+    void* p = __libc_malloc(bytes);
+    if (p != nullptr) gr::CountAlloc(p, bytes, 0);
+    return p;
+  }
+  gr::CountFree(ptr);
+  void* p = __libc_realloc(ptr, bytes);
+  if (p != nullptr) gr::CountAlloc(p, bytes, 0);
+  return p;
+}
+
+void* memalign(size_t alignment, size_t size) {
+  void* p = __libc_memalign(alignment, size);
+  if (p != nullptr) gr::CountAlloc(p, size, 0);
+  return p;
+}
+
+// glibc 2.36's aligned_alloc is memalign (no extra argument checks).
+void* aligned_alloc(size_t alignment, size_t size) {
+  void* p = __libc_memalign(alignment, size);
+  if (p != nullptr) gr::CountAlloc(p, size, 0);
+  return p;
+}
+
+int posix_memalign(void** out, size_t alignment, size_t size) {
+  if (alignment % sizeof(void*) != 0 || (alignment & (alignment - 1)) != 0 ||
+      alignment == 0) {
+    return EINVAL;
+  }
+  const int saved = errno;  // POSIX: returns the error, errno untouched
+  void* p = __libc_memalign(alignment, size);
+  errno = saved;
+  if (p == nullptr) return ENOMEM;
+  gr::CountAlloc(p, size, 0);
+  *out = p;
+  return 0;
+}
+
+void* valloc(size_t size) {
+  void* p = __libc_valloc(size);
+  if (p != nullptr) gr::CountAlloc(p, size, 0);
+  return p;
+}
+
+void* pvalloc(size_t size) {
+  void* p = __libc_pvalloc(size);
+  if (p != nullptr) gr::CountAlloc(p, size, 0);
+  return p;
+}
+}  // extern "C"
+
+// ---- C++ new and delete (see malloc.h for why they are ours) ----
+
+namespace {
+
+// libstdc++'s semantics: 0 bytes asks for 1; on failure call the
+// new_handler until it gives up (throws), or throw std::bad_alloc.
+__attribute__((always_inline)) inline void* NewImpl(size_t size,
+                                                    size_t alignment) {
+  if (size == 0) size = 1;
+  for (;;) {
+    void* p = alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__
+                  ? __libc_malloc(size)
+                  : __libc_memalign(alignment, size);
+    if (__builtin_expect(p != nullptr, 1)) {
+      gr::CountAlloc(p, size, 0);
+      return p;
+    }
+    std::new_handler handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
+}
+
+__attribute__((always_inline)) inline void* NewNothrowImpl(
+    size_t size, size_t alignment) noexcept {
+  try {
+    return NewImpl(size, alignment);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+__attribute__((always_inline)) inline void DeleteImpl(void* ptr) noexcept {
+  if (ptr == nullptr) return;
+  gr::CountFree(ptr);
+  __libc_free(ptr);
+}
+
+constexpr size_t kNoAlign = 0;
+
+}  // namespace
+
+void* operator new(size_t size) { return NewImpl(size, kNoAlign); }
+void* operator new[](size_t size) { return NewImpl(size, kNoAlign); }
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  return NewNothrowImpl(size, kNoAlign);
+}
+void* operator new[](size_t size, const std::nothrow_t&) noexcept {
+  return NewNothrowImpl(size, kNoAlign);
+}
+void* operator new(size_t size, std::align_val_t al) {
+  return NewImpl(size, static_cast<size_t>(al));
+}
+void* operator new[](size_t size, std::align_val_t al) {
+  return NewImpl(size, static_cast<size_t>(al));
+}
+void* operator new(size_t size, std::align_val_t al,
+                   const std::nothrow_t&) noexcept {
+  return NewNothrowImpl(size, static_cast<size_t>(al));
+}
+void* operator new[](size_t size, std::align_val_t al,
+                     const std::nothrow_t&) noexcept {
+  return NewNothrowImpl(size, static_cast<size_t>(al));
+}
+
+void operator delete(void* p) noexcept { DeleteImpl(p); }
+void operator delete[](void* p) noexcept { DeleteImpl(p); }
+void operator delete(void* p, size_t) noexcept { DeleteImpl(p); }
+void operator delete[](void* p, size_t) noexcept { DeleteImpl(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { DeleteImpl(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  DeleteImpl(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept { DeleteImpl(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { DeleteImpl(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept {
+  DeleteImpl(p);
+}
+void operator delete[](void* p, size_t, std::align_val_t) noexcept {
+  DeleteImpl(p);
+}
+void operator delete(void* p, std::align_val_t,
+                     const std::nothrow_t&) noexcept {
+  DeleteImpl(p);
+}
+void operator delete[](void* p, std::align_val_t,
+                       const std::nothrow_t&) noexcept {
+  DeleteImpl(p);
+}
+
+#endif  // GOTEST_MALLOC_SANITIZER_HOOKS

@@ -1,0 +1,392 @@
+// Copyright 2026 The gotest Authors.
+//
+// Scheduler behaviour: goroutines run, Run returns the main goroutine's value,
+// Gosched interleaves, Goexit unwinds, park/ready race-free from goroutines and
+// plain threads, GOMAXPROCS changes under load, LockOSThread pins, ids are
+// unique.
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/lock.h"
+#include "runtime/park.h"
+#include "runtime/runtime.h"
+#include "runtime/testing_util.h"
+
+namespace go::runtime {
+namespace {
+
+using testing::TestWaitGroup;
+
+pid_t Tid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
+
+// Goroutines of earlier tests finish right after signalling them.
+void WaitForNoGoroutines() {
+  for (int i = 0; i < 5000 && NumGoroutine() > 0; i++) usleep(1000);
+  ASSERT_EQ(NumGoroutine(), 0);
+}
+
+TEST(ProcTest, GoRunsFromPlainThread) {
+  TestWaitGroup wg(1);
+  std::atomic<int> x{0};
+  go::Go([&] {
+    x = 42;
+    wg.Done();
+  });
+  wg.Wait();
+  EXPECT_EQ(x.load(), 42);
+}
+
+TEST(ProcTest, RunReturnsMainValue) {
+  EXPECT_EQ(go::runtime::Run([] { return 7; }), 7);
+  int side = 0;
+  EXPECT_EQ(go::runtime::Run([&] { side = 3; }), 0);
+  EXPECT_EQ(side, 3);
+}
+
+TEST(ProcTest, ManyGoroutines) {
+  constexpr int kN = 10000;
+  TestWaitGroup wg(kN);
+  std::atomic<int64_t> sum{0};
+  for (int i = 0; i < kN; i++) {
+    go::Go([&, i] {
+      sum += i;
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  EXPECT_EQ(sum.load(), int64_t{kN} * (kN - 1) / 2);
+}
+
+TEST(ProcTest, NestedSpawnAndGoIDs) {
+  constexpr int kN = 200;
+  TestWaitGroup wg(kN * 2);
+  std::mutex mu;
+  std::set<int64_t> ids;
+  for (int i = 0; i < kN; i++) {
+    go::Go([&] {
+      int64_t parent = GoID();
+      go::Go([&, parent] {
+        int64_t me = GoID();
+        EXPECT_NE(me, parent);
+        std::lock_guard<std::mutex> l(mu);
+        ids.insert(me);
+        wg.Done();
+      });
+      {
+        std::lock_guard<std::mutex> l(mu);
+        ids.insert(parent);
+      }
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  EXPECT_EQ(ids.size(), size_t{kN * 2});
+  EXPECT_EQ(ids.count(0), 0u);
+  EXPECT_EQ(GoID(), 0);  // plain thread
+}
+
+TEST(ProcTest, GoschedInterleavesOnOneP) {
+  int old = GOMAXPROCS(1);
+  std::string trace;
+  go::runtime::Run([&] {
+    TestWaitGroup wg(2);
+    for (char c : {'a', 'b'}) {
+      go::Go([&, c] {
+        for (int i = 0; i < 3; i++) {
+          trace += c;
+          Gosched();
+        }
+        wg.Done();
+      });
+    }
+    wg.Wait();
+  });
+  // Each yield lets the other run: strict alternation on one P.
+  EXPECT_TRUE(trace == "ababab" || trace == "bababa") << trace;
+  GOMAXPROCS(old);
+}
+
+TEST(ProcTest, GoexitRunsDestructors) {
+  std::atomic<int> destroyed{0};
+  std::atomic<bool> after{false};
+  TestWaitGroup wg(1);
+  struct Guard {
+    std::atomic<int>* n;
+    ~Guard() { (*n)++; }
+  };
+  go::Go([&] {
+    struct Done {
+      TestWaitGroup* wg;
+      ~Done() { wg->Done(); }
+    } done{&wg};
+    Guard outer{&destroyed};
+    [&] {
+      Guard inner{&destroyed};
+      Goexit();
+    }();
+    after = true;
+  });
+  wg.Wait();
+  EXPECT_EQ(destroyed.load(), 2);
+  EXPECT_FALSE(after.load());
+}
+
+TEST(ProcTest, NumGoroutineCountsLive) {
+  testing::Gate gate;
+  TestWaitGroup started(10), finished(10);
+  WaitForNoGoroutines();
+  int before = NumGoroutine();
+  for (int i = 0; i < 10; i++) {
+    go::Go([&] {
+      started.Done();
+      gate.Wait();
+      finished.Done();
+    });
+  }
+  started.Wait();
+  EXPECT_GE(NumGoroutine(), before + 10);
+  gate.Open();
+  finished.Wait();
+  // The goroutines are done once Done ran; they exit right after.
+  for (int i = 0; i < 1000 && NumGoroutine() > before; i++) usleep(1000);
+  EXPECT_EQ(NumGoroutine(), before);
+}
+
+// gopark's unlockf runs after the switch: a waker that takes the lock right
+// after it can goready at once. Hammer that window from goroutines and threads.
+TEST(ProcTest, ParkReadyRace) {
+  constexpr int kRounds = 20000;
+  struct Slot {
+    internal::Lock mu;
+    internal::G* waiter = nullptr;
+    bool signaled = false;
+  };
+  Slot slot;
+  auto wait = [&] {
+    slot.mu.lock();
+    if (slot.signaled) {
+      slot.signaled = false;
+      slot.mu.unlock();
+      return;
+    }
+    slot.waiter = internal::getg();
+    internal::gopark(
+        [](internal::G*, void* l) {
+          static_cast<internal::Lock*>(l)->unlock();
+          return true;
+        },
+        &slot.mu, internal::WaitReason::kChanReceive);
+  };
+  auto signal = [&] {
+    slot.mu.lock();
+    internal::G* w = slot.waiter;
+    slot.waiter = nullptr;
+    if (w == nullptr) slot.signaled = true;
+    slot.mu.unlock();
+    if (w != nullptr) internal::goready(w);
+  };
+  // Goroutine waits, plain thread signals.
+  TestWaitGroup done(1);
+  go::Go([&] {
+    for (int i = 0; i < kRounds; i++) wait();
+    done.Done();
+  });
+  std::thread t([&] {
+    for (int i = 0; i < kRounds; i++) {
+      // Only signal once the previous signal was consumed (a binary semaphore).
+      for (;;) {
+        slot.mu.lock();
+        bool pending = slot.signaled;
+        slot.mu.unlock();
+        if (!pending) break;
+        sched_yield();
+      }
+      signal();
+    }
+  });
+  done.Wait();
+  t.join();
+  // Plain thread waits, goroutine signals.
+  TestWaitGroup done2(1);
+  go::Go([&] {
+    for (int i = 0; i < kRounds; i++) {
+      for (;;) {
+        slot.mu.lock();
+        bool pending = slot.signaled;
+        slot.mu.unlock();
+        if (!pending) break;
+        Gosched();
+      }
+      signal();
+    }
+    done2.Done();
+  });
+  for (int i = 0; i < kRounds; i++) wait();
+  done2.Wait();
+}
+
+// unlockf returning false resumes the goroutine at once.
+TEST(ProcTest, ParkUnlockfFalseResumes) {
+  TestWaitGroup wg(1);
+  std::atomic<int> calls{0};
+  go::Go([&] {
+    internal::gopark(
+        [](internal::G*, void* c) {
+          static_cast<std::atomic<int>*>(c)->fetch_add(1);
+          return false;
+        },
+        &calls, internal::WaitReason::kSelect);
+    wg.Done();
+  });
+  wg.Wait();
+  EXPECT_EQ(calls.load(), 1);
+}
+
+// Ping-pong between two goroutines through park/ready, under several Ps.
+TEST(ProcTest, PingPong) {
+  struct Chan {
+    internal::Lock mu;
+    internal::G* waiter = nullptr;
+    int value = 0;
+    bool full = false;
+  };
+  auto send = [](Chan* c, int v) {
+    c->mu.lock();
+    c->value = v;
+    c->full = true;
+    internal::G* w = c->waiter;
+    c->waiter = nullptr;
+    c->mu.unlock();
+    if (w) internal::goready(w);
+  };
+  auto recv = [](Chan* c) {
+    for (;;) {
+      c->mu.lock();
+      if (c->full) {
+        c->full = false;
+        int v = c->value;
+        c->mu.unlock();
+        return v;
+      }
+      c->waiter = internal::getg();
+      internal::gopark(
+          [](internal::G*, void* l) {
+            static_cast<internal::Lock*>(l)->unlock();
+            return true;
+          },
+          &c->mu, internal::WaitReason::kChanReceive);
+    }
+  };
+  Chan a, b;
+  constexpr int kN = 50000;
+  TestWaitGroup wg(2);
+  go::Go([&] {
+    for (int i = 0; i < kN; i++) {
+      send(&a, i);
+      EXPECT_EQ(recv(&b), i + 1);
+    }
+    wg.Done();
+  });
+  go::Go([&] {
+    for (int i = 0; i < kN; i++) send(&b, recv(&a) + 1);
+    wg.Done();
+  });
+  wg.Wait();
+}
+
+TEST(ProcTest, GomaxprocsChangeUnderLoad) {
+  int old = GOMAXPROCS(0);
+  EXPECT_GE(old, 1);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> work{0};
+  constexpr int kWorkers = 16;
+  TestWaitGroup wg(kWorkers);
+  for (int i = 0; i < kWorkers; i++) {
+    go::Go([&] {
+      while (!stop.load()) {
+        work++;
+        Gosched();
+      }
+      wg.Done();
+    });
+  }
+  for (int n : {1, 4, 2, 8, 1, 3}) {
+    int64_t before = work.load();
+    GOMAXPROCS(n);
+    EXPECT_EQ(GOMAXPROCS(0), n);
+    for (int i = 0; i < 2000 && work.load() < before + 1000; i++) usleep(500);
+    EXPECT_GE(work.load(), before + 1000) << "no progress at GOMAXPROCS=" << n;
+  }
+  stop = true;
+  wg.Wait();
+  EXPECT_EQ(GOMAXPROCS(old), 3);
+  EXPECT_EQ(GOMAXPROCS(-1), old);
+}
+
+TEST(ProcTest, LockOSThreadPins) {
+  TestWaitGroup wg(1);
+  std::atomic<bool> moved{false};
+  go::Go([&] {
+    LockOSThread();
+    pid_t tid = Tid();
+    for (int i = 0; i < 200; i++) {
+      Gosched();
+      if (Tid() != tid) moved = true;
+    }
+    UnlockOSThread();
+    wg.Done();
+  });
+  // Others keep the scheduler busy meanwhile.
+  TestWaitGroup others(8);
+  for (int i = 0; i < 8; i++) {
+    go::Go([&] {
+      for (int j = 0; j < 200; j++) Gosched();
+      others.Done();
+    });
+  }
+  wg.Wait();
+  others.Wait();
+  EXPECT_FALSE(moved.load());
+}
+
+TEST(ProcTest, LockedGoroutineExitEndsItsThread) {
+  TestWaitGroup wg(1);
+  std::atomic<pid_t> tid{0};
+  go::Go([&] {
+    LockOSThread();
+    tid = Tid();
+    wg.Done();
+  });
+  wg.Wait();
+  // The thread exits soon after the goroutine does.
+  bool gone = false;
+  for (int i = 0; i < 2000 && !gone; i++) {
+    gone = access(("/proc/self/task/" + std::to_string(tid.load())).c_str(),
+                  F_OK) != 0;
+    if (!gone) usleep(1000);
+  }
+  EXPECT_TRUE(gone);
+  // The scheduler still works.
+  TestWaitGroup wg2(1);
+  go::Go([&] { wg2.Done(); });
+  wg2.Wait();
+}
+
+TEST(ProcTest, StackSizeFixedOnceStarted) {
+  TestWaitGroup wg(1);
+  go::Go([&] { wg.Done(); });
+  wg.Wait();
+  EXPECT_FALSE(SetStackSize(1 << 20));
+}
+
+}  // namespace
+}  // namespace go::runtime

@@ -1,0 +1,122 @@
+// Copyright 2026 The gotest Authors.
+
+#include "runtime/sysmon.h"
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdio>
+
+#include "runtime/proc.h"
+#include "runtime/runq.h"
+#include "runtime/runtime2.h"
+
+namespace go::runtime::internal {
+
+namespace {
+
+void* sysmon_main(void*) {
+  Sched& s = sched();
+  int64_t delay_us = 0;
+  int idle = 0;
+  for (;;) {
+    if (idle == 0) {
+      delay_us = 20;
+    } else if (idle > 50) {
+      delay_us *= 2;
+    }
+    if (delay_us > 10000) delay_us = 10000;
+    NoteTSleep(&s.sysmon_note, delay_us * 1000);
+    NoteClear(&s.sysmon_note);
+    int64_t now = nanotime();
+    set_coarse_nanotime(now);
+    // Everything idle: sleep until something starts.
+    if (s.npidle.load() == s.gomaxprocs.load() && s.nsyscall.load() == 0) {
+      s.sysmon_wait.store(true);
+      if (s.npidle.load() == s.gomaxprocs.load() && s.nsyscall.load() == 0) {
+        NoteTSleep(&s.sysmon_note, int64_t{60} * 1000 * 1000 * 1000);
+        NoteClear(&s.sysmon_note);
+      }
+      s.sysmon_wait.store(false);
+      now = nanotime();
+      set_coarse_nanotime(now);
+      idle = 0;
+    }
+    bool worked = false;
+    if (G* list = poll_hooks(now)) {
+      injectglist(list);
+      worked = true;
+    }
+    if (retake(now) > 0) worked = true;
+    idle = worked ? 0 : idle + 1;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void StartSysmon() {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t t;
+  if (pthread_create(&t, &attr, &sysmon_main, nullptr) != 0) {
+    fatal_nodump("cannot start sysmon");
+  }
+  pthread_attr_destroy(&attr);
+}
+
+void SysmonWake() {
+  Sched& s = sched();
+  if (s.sysmon_wait.load(std::memory_order_relaxed)) {
+    set_coarse_nanotime(nanotime());
+    NoteWakeup(&s.sysmon_note);
+  }
+}
+
+int retake(int64_t now) {
+  Sched& s = sched();
+  int n = 0;
+  for (int i = 0; i < kMaxProcs; i++) {
+    P* pp = allp[i].load(std::memory_order_acquire);
+    if (pp == nullptr) break;
+    uint32_t st = pp->status.load(std::memory_order_acquire);
+    if (st != kPUser && st != kPSyscall) continue;
+    uint32_t t = pp->schedtick.load(std::memory_order_relaxed);
+    if (pp->sysmon_schedtick != t) {
+      pp->sysmon_schedtick = t;
+      pp->sysmon_schedwhen = now;
+    }
+    bool beyond = pp->id >= s.gomaxprocs.load(std::memory_order_relaxed);
+    bool take = beyond;
+    if (!take && st == kPSyscall) {
+      uint32_t sc = pp->syscalltick.load(std::memory_order_relaxed);
+      if (pp->sysmon_syscalltick != sc) {
+        pp->sysmon_syscalltick = sc;
+        pp->sysmon_syscallwhen = now;
+        continue;
+      }
+      // In the same blocking call for at least a tick. Keep the P for the M
+      // if there is nothing else to run and someone else is looking for work.
+      take = !(runqempty(pp) && s.runqsize.load() == 0 &&
+               s.nmspinning.load() + s.npidle.load() > 0 &&
+               pp->sysmon_syscallwhen + kForcePreemptNS > now);
+    } else if (!take) {
+      // Running one goroutine (or a chain inheriting its time slice) > 10 ms:
+      // worth a handoff only when others wait.
+      take = pp->sysmon_schedwhen + kForcePreemptNS <= now &&
+             (!runqempty(pp) || s.runqsize.load() > 0);
+    }
+    if (!take) continue;
+    if (pp->status.compare_exchange_strong(st, kPIdle,
+                                           std::memory_order_acq_rel)) {
+      pp->m.store(nullptr, std::memory_order_relaxed);
+      pp->sysmon_schedwhen = now;
+      n++;
+      handoffp(pp);
+    }
+  }
+  return n;
+}
+
+}  // namespace go::runtime::internal

@@ -1,0 +1,120 @@
+// Copyright 2026 The gotest Authors.
+//
+// sysmon: a busy loop on GOMAXPROCS=1 does not stop a sleeping goroutine from
+// waking; a goroutine blocked in a marked blocking call loses its P so others
+// run; timed sleeps are driven by the scheduler's poll hooks.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "gtest/gtest.h"
+#include "runtime/park.h"
+#include "runtime/runtime.h"
+#include "runtime/runtime2.h"
+#include "runtime/sleep_for_testing.h"
+#include "runtime/testing_util.h"
+
+namespace go::runtime {
+namespace {
+
+using internal::nanotime;
+using internal::SleepFor;
+using testing::TestWaitGroup;
+
+constexpr int64_t kMs = 1000 * 1000;
+
+TEST(SysmonTest, BusyLoopDoesNotBlockSleeperOnOneP) {
+  int old = GOMAXPROCS(1);
+  std::atomic<bool> stop{false};
+  std::atomic<bool> busy_running{false};
+  int64_t elapsed = go::runtime::Run([&]() -> int {
+    TestWaitGroup done(1);
+    go::Go([&] {
+      busy_running = true;
+      while (!stop.load(std::memory_order_relaxed)) {
+        // No scheduling point at all.
+      }
+      done.Done();
+    });
+    Gosched();  // let the busy loop start
+    EXPECT_TRUE(busy_running.load());
+    int64_t t0 = nanotime();
+    SleepFor(20 * kMs);
+    int ms = static_cast<int>((nanotime() - t0) / kMs);
+    stop = true;
+    done.Wait();
+    return ms;
+  });
+  GOMAXPROCS(old);
+  EXPECT_GE(elapsed, 20);
+  // Go's bound is the 10 ms forcePreemptNS plus sysmon's tick; allow for a
+  // loaded CI machine.
+  EXPECT_LT(elapsed, 150) << "sleep took " << elapsed
+                          << " ms behind a busy loop";
+}
+
+TEST(SysmonTest, BlockingCallHandsOffP) {
+  int old = GOMAXPROCS(1);
+  std::atomic<int64_t> progress_during{0};
+  std::atomic<bool> blocked{false};
+  std::atomic<int64_t> counter{0};
+  std::atomic<bool> stop{false};
+  TestWaitGroup wg(2);
+  go::Go([&] {
+    blocked = true;
+    int64_t before = counter.load();
+    {
+      internal::BlockingRegion region;
+      usleep(200 * 1000);
+    }
+    progress_during = counter.load() - before;
+    stop = true;
+    wg.Done();
+  });
+  go::Go([&] {
+    while (!stop.load()) {
+      counter++;
+      Gosched();
+    }
+    wg.Done();
+  });
+  wg.Wait();
+  GOMAXPROCS(old);
+  EXPECT_GT(progress_during.load(), 100);
+}
+
+TEST(SysmonTest, SleepDurations) {
+  TestWaitGroup wg(1);
+  int64_t ms = 0;
+  go::Go([&] {
+    int64_t t0 = nanotime();
+    SleepFor(5 * kMs);
+    ms = (nanotime() - t0) / kMs;
+    wg.Done();
+  });
+  wg.Wait();
+  EXPECT_GE(ms, 5);
+  EXPECT_LT(ms, 100);
+}
+
+TEST(SysmonTest, ManySleepersAllWake) {
+  constexpr int kN = 1000;
+  TestWaitGroup wg(kN);
+  std::atomic<int> late{0};
+  for (int i = 0; i < kN; i++) {
+    go::Go([&, i] {
+      int64_t d = (1 + i % 20) * kMs;
+      int64_t t0 = nanotime();
+      SleepFor(d);
+      if (nanotime() - t0 < d) late++;  // woke early
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  EXPECT_EQ(late.load(), 0);
+}
+
+}  // namespace
+}  // namespace go::runtime

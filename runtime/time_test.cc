@@ -1,0 +1,246 @@
+// Copyright 2026 The gotest Authors.
+//
+// go::time, after Go's time/sleep_test.go and tick_test.go: Sleep lasts at
+// least its duration (and 0 or negative returns at once), After and timers
+// fire, Stop and Reset with Go 1.23 semantics (no stale values, Stop's result
+// tells whether the value was still pending) including Stop/Reset racing the
+// timer, tickers tick and stop, AfterFunc, and many concurrent sleepers.
+
+#include "runtime/time.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "runtime/chan.h"
+#include "runtime/panic.h"
+#include "runtime/runtime.h"
+#include "runtime/select.h"
+#include "runtime/sync.h"
+
+namespace go {
+namespace {
+
+template <class F>
+void RunG(F&& f) {
+  runtime::Run([&] { f(); });
+}
+
+std::string PanicMessage(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const runtime::Panic& p) {
+    return p.what();
+  }
+  return "<no panic>";
+}
+
+TEST(TimeTest, SleepLastsAtLeastD) {
+  RunG([] {
+    for (absl::Duration d : {absl::Microseconds(100), absl::Milliseconds(1),
+                             absl::Milliseconds(20)}) {
+      absl::Time t0 = time::Now();
+      time::Sleep(d);
+      absl::Duration got = time::Since(t0);
+      EXPECT_GE(got, d);
+      EXPECT_LT(got, d + absl::Seconds(1));
+    }
+    absl::Time t0 = time::Now();
+    for (int i = 0; i < 1000; i++) {
+      time::Sleep(absl::ZeroDuration());
+      time::Sleep(absl::Milliseconds(-1));
+    }
+    EXPECT_LT(time::Since(t0), absl::Milliseconds(100));
+  });
+  // A plain thread sleeps too.
+  absl::Time t0 = time::Now();
+  time::Sleep(absl::Milliseconds(3));
+  EXPECT_GE(time::Since(t0), absl::Milliseconds(3));
+}
+
+TEST(TimeTest, ManySleepers) {
+  // Goroutines sleeping different durations all wake, roughly in order.
+  RunG([] {
+    constexpr int kN = 2000;
+    sync::WaitGroup wg;
+    std::atomic<int> woke{0};
+    absl::Time t0 = time::Now();
+    for (int i = 0; i < kN; i++) {
+      wg.Go([&, i] {
+        absl::Duration d = absl::Microseconds(i % 50 * 200);
+        absl::Time s = time::Now();
+        time::Sleep(d);
+        EXPECT_GE(time::Since(s), d);
+        woke++;
+      });
+    }
+    wg.Wait();
+    EXPECT_EQ(woke.load(), kN);
+    EXPECT_LT(time::Since(t0), absl::Seconds(5));
+  });
+}
+
+TEST(TimeTest, AfterAndTimerChannelSemantics) {
+  RunG([] {
+    absl::Time t0 = time::Now();
+    std::optional<absl::Time> v = time::After(absl::Milliseconds(10)).Recv();
+    ASSERT_TRUE(v.has_value());
+    EXPECT_GE(time::Since(t0), absl::Milliseconds(10));
+    EXPECT_GE(*v, t0 + absl::Milliseconds(9));
+
+    time::Timer t = time::NewTimer(absl::Hours(1));
+    EXPECT_EQ(t.C.Len(), 0);
+    EXPECT_EQ(t.C.Cap(), 0);  // Go 1.23: timer channels look unbuffered
+    bool timeout = false;
+    Select(OnRecv(t.C), OnRecv(time::After(absl::Milliseconds(5)),
+                               [&](auto) { timeout = true; }));
+    EXPECT_TRUE(timeout);
+  });
+}
+
+TEST(TimeTest, StopAndReset) {
+  RunG([] {
+    // Stop before firing: true, and nothing is ever delivered.
+    time::Timer t = time::NewTimer(absl::Milliseconds(5));
+    EXPECT_TRUE(t.Stop());
+    EXPECT_FALSE(t.Stop());
+    time::Sleep(absl::Milliseconds(10));
+    EXPECT_FALSE(t.C.TryRecv().has_value());
+    // Fired but not received: Go 1.23 says Stop returns true and drops it.
+    time::Timer u = time::NewTimer(absl::Microseconds(10));
+    time::Sleep(absl::Milliseconds(5));
+    EXPECT_TRUE(u.Stop());
+    EXPECT_FALSE(u.C.TryRecv().has_value()) << "stale value after Stop";
+    // Received: Stop returns false.
+    time::Timer w = time::NewTimer(absl::Microseconds(10));
+    w.C.Recv();
+    EXPECT_FALSE(w.Stop());
+    // Reset of a fired, unreceived timer: no stale value, the new one comes
+    // after the new duration.
+    time::Timer r = time::NewTimer(absl::Microseconds(10));
+    time::Sleep(absl::Milliseconds(5));
+    absl::Time before = time::Now();
+    EXPECT_TRUE(r.Reset(absl::Milliseconds(20)));
+    std::optional<absl::Time> got = r.C.Recv();
+    EXPECT_GE(time::Since(before), absl::Milliseconds(20));
+    EXPECT_GE(*got, before + absl::Milliseconds(19));
+    EXPECT_FALSE(r.Reset(absl::Milliseconds(1)));
+    r.C.Recv();
+    // Uninitialized timers panic as in Go.
+    time::Timer zero;
+    EXPECT_EQ(PanicMessage([&] { zero.Stop(); }),
+              "time: Stop called on uninitialized Timer");
+    EXPECT_EQ(PanicMessage([&] { zero.Reset(absl::Seconds(1)); }),
+              "time: Reset called on uninitialized Timer");
+  });
+}
+
+TEST(TimeTest, StopResetRaces) {
+  // Stop racing the timer's expiry: Stop returns true exactly when no value
+  // is (or ever will be) received; Reset racing expiry never yields a value
+  // from before the Reset.
+  RunG([] {
+    constexpr int kG = 8, kIters = 300;
+    sync::WaitGroup wg;
+    std::atomic<int> mismatches{0}, stale{0};
+    for (int g = 0; g < kG; g++) {
+      wg.Go([&, g] {
+        for (int i = 0; i < kIters; i++) {
+          time::Timer t =
+              time::NewTimer(absl::Microseconds((i * 7 + g * 13) % 200));
+          if (i % 3 == 0) runtime::Gosched();
+          if (i % 5 == 0) time::Sleep(absl::Microseconds(i % 100));
+          bool stopped = t.Stop();
+          bool got = t.C.TryRecv().has_value();
+          if (stopped == got) mismatches++;
+          // Reset race: after Reset to an hour, nothing may arrive.
+          time::Timer r = time::NewTimer(absl::Microseconds(i % 50));
+          if (i % 2 == 0) time::Sleep(absl::Microseconds(i % 60));
+          r.Reset(absl::Hours(1));
+          if (r.C.TryRecv().has_value()) stale++;
+          r.Stop();
+        }
+      });
+    }
+    wg.Wait();
+    EXPECT_EQ(mismatches.load(), 0);
+    EXPECT_EQ(stale.load(), 0);
+  });
+}
+
+TEST(TimeTest, Ticker) {
+  RunG([] {
+    constexpr absl::Duration kPeriod = absl::Milliseconds(5);
+    time::Ticker tk = time::NewTicker(kPeriod);
+    absl::Time t0 = time::Now();
+    for (int i = 0; i < 5; i++) ASSERT_TRUE(tk.C.Recv().has_value());
+    absl::Duration d = time::Since(t0);
+    EXPECT_GE(d, 5 * kPeriod - absl::Milliseconds(1));
+    EXPECT_LT(d, absl::Seconds(2));
+    // A slow receiver does not get a backlog: at most one tick is buffered.
+    time::Sleep(4 * kPeriod);
+    EXPECT_TRUE(tk.C.TryRecv().has_value());
+    EXPECT_FALSE(tk.C.TryRecv().has_value());
+    tk.Stop();
+    time::Sleep(3 * kPeriod);
+    EXPECT_FALSE(tk.C.TryRecv().has_value()) << "tick after Stop";
+    tk.Reset(absl::Milliseconds(1));
+    EXPECT_TRUE(tk.C.Recv().has_value());
+    tk.Stop();
+    EXPECT_EQ(PanicMessage([] { time::NewTicker(absl::ZeroDuration()); }),
+              "non-positive interval for NewTicker");
+    EXPECT_EQ(PanicMessage([&] { tk.Reset(absl::ZeroDuration()); }),
+              "non-positive interval for Ticker.Reset");
+    EXPECT_TRUE(time::Tick(absl::ZeroDuration()).IsNil());
+    Chan<absl::Time> tick = time::Tick(absl::Milliseconds(1));
+    tick.Recv();
+    tick.Recv();
+  });
+}
+
+TEST(TimeTest, AfterFunc) {
+  RunG([] {
+    Chan<int> c = MakeChan<int>(1);
+    time::Timer t = time::AfterFunc(absl::Milliseconds(2), [c] { c.Send(7); });
+    EXPECT_TRUE(t.C.IsNil());
+    EXPECT_EQ(c.Recv(), 7);
+    EXPECT_FALSE(t.Stop());
+    std::atomic<bool> ran{false};
+    time::Timer s = time::AfterFunc(absl::Milliseconds(5), [&] { ran = true; });
+    EXPECT_TRUE(s.Stop());
+    time::Sleep(absl::Milliseconds(10));
+    EXPECT_FALSE(ran.load());
+    // Reset re-arms a stopped AfterFunc.
+    EXPECT_FALSE(s.Reset(absl::Milliseconds(1)));
+    for (int i = 0; i < 1000 && !ran.load(); i++) {
+      time::Sleep(absl::Milliseconds(1));
+    }
+    EXPECT_TRUE(ran.load());
+  });
+}
+
+TEST(TimeTest, TimersFireWhileAllPsBusy) {
+  // Every P runs a goroutine that never blocks (only yields): sysmon fires the
+  // timers, so a sleeper still wakes.
+  RunG([] {
+    std::atomic<bool> stop{false};
+    sync::WaitGroup busy;
+    int procs = runtime::GOMAXPROCS(0);
+    for (int i = 0; i < procs; i++) {
+      busy.Go([&] {
+        while (!stop.load()) runtime::Gosched();
+      });
+    }
+    absl::Time t0 = time::Now();
+    time::Sleep(absl::Milliseconds(2));
+    EXPECT_LT(time::Since(t0), absl::Seconds(2));
+    stop = true;
+    busy.Wait();
+  });
+}
+
+}  // namespace
+}  // namespace go

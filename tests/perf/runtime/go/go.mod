@@ -1,0 +1,3 @@
+module gotest/tests/perf/runtime/go
+
+go 1.19
