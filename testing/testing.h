@@ -1,0 +1,406 @@
+// Go's testing package for C++: tests, subtests, examples and TestMain,
+// written and run as in Go.
+//
+//   #include "testing/testing.h"
+//
+//   GO_TEST(TestAdd, t) {                  // void TestAdd(go::testing::T* t)
+//     if (int got = Add(1, 2); got != 3) {
+//       t->Errorf("Add(1, 2) = %d; want 3", got);
+//     }
+//   }
+//
+//   GO_TEST(TestTable, t) {
+//     for (const Case& c : kCases) {
+//       t->Run(c.name, [c](go::testing::T* t) {
+//         t->Parallel();
+//         if (Add(c.a, c.b) != c.want) t->Fatalf("got %d", Add(c.a, c.b));
+//       });
+//     }
+//   }
+//
+//   GO_EXAMPLE(ExampleAdd, "3\n") { std::cout << Add(1, 2) << "\n"; }
+//
+// Link with //testing:main, which provides main(): the binary takes Go's test
+// flags (-v, -run, -count, -parallel, -timeout, -json, ...) and prints what a
+// Go 1.26 test binary prints. See shared/API.md for the whole contract.
+//
+// Each test and subtest runs on its own goroutine (runtime/runtime.h). FailNow,
+// Fatal, Fatalf, SkipNow, Skip and Skipf end that goroutine at once by
+// unwinding its stack (destructors run; Go's runtime.Goexit), so they must be
+// called on the test's own goroutine, and a `catch (...)` that swallows
+// exceptions would stop them. An exception escaping a test is Go's panic: the
+// test's cleanups run, `--- FAIL` lines are printed, then Go's panic report and
+// exit status 2.
+//
+// This header is deliberately light (it compiles in well under half a second):
+// it includes no <string>, <functional> or Abseil headers. Methods returning
+// std::string (Name, TempDir), std::optional<absl::Time> (Deadline) or
+// go::context::Context (Context) need the caller to include <string>,
+// <optional> and absl/time/time.h, or runtime/context.h, to use the result.
+
+#ifndef GOTEST_TESTING_TESTING_H_
+#define GOTEST_TESTING_TESTING_H_
+
+#include <cstddef>
+#include <iosfwd>
+#include <source_location>
+#include <type_traits>
+#include <utility>
+
+#include "absl/base/config.h"
+#include "testing/fmt.h"
+#include "testing/format_string.h"
+
+namespace absl {
+ABSL_NAMESPACE_BEGIN
+class Time;
+ABSL_NAMESPACE_END
+}  // namespace absl
+
+namespace std {
+template <class T>
+class optional;
+}  // namespace std
+
+namespace go::context {
+class Context;
+}  // namespace go::context
+
+namespace go::testing {
+
+class T;
+class B;
+class M;
+
+namespace internal {
+
+struct State;
+
+// A string argument (test name, environment variable, directory) without
+// <string>: a string literal, a const char*, or anything with data() and
+// size() (std::string, std::string_view, absl::string_view).
+class Str {
+ public:
+  Str(const char* s) : data_(s), size_(Len(s)) {}  // NOLINT: implicit
+  template <typename S>
+  requires StringLike<S> Str(const S& s)
+      : data_(s.data()), size_(s.size()) {}  // NOLINT: implicit
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  static std::size_t Len(const char* s) {
+    std::size_t n = 0;
+    while (s[n] != '\0') n++;
+    return n;
+  }
+  const char* data_;
+  std::size_t size_;
+};
+
+// A heap-allocated callable, type-erased (subtest bodies and cleanups).
+struct Closure {
+  void* obj = nullptr;
+  void (*call)(void* obj, T* t) = nullptr;  // for subtests
+  void (*call0)(void* obj) = nullptr;       // for cleanups
+  void (*destroy)(void* obj) = nullptr;
+};
+
+// The first operand of Log/Error/Fatal/Skip, carrying the call site.
+struct FirstArg {
+  template <typename U>
+  FirstArg(const U& v,  // NOLINT: implicit
+           std::source_location l = std::source_location::current())
+      : arg(MakeArg(v)), loc(l) {}
+  Arg arg;
+  std::source_location loc;
+};
+
+// What a Log-family call does after logging.
+enum class LogAction : unsigned char { kLog, kError, kFatal, kSkip };
+
+// Go's rule for test, benchmark, fuzz and example names (cmd/go's isTest): the
+// prefix, then nothing or a character that is not a lower-case letter.
+consteval bool IsValidName(const char* name, const char* prefix) {
+  int i = 0;
+  for (; prefix[i] != '\0'; i++) {
+    if (name[i] != prefix[i]) return false;
+  }
+  return !(name[i] >= 'a' && name[i] <= 'z');
+}
+
+enum class Kind : unsigned char { kTest, kBenchmark, kFuzz, kExample };
+
+// Registration, called by the macros' static initializers (registry.cc).
+bool RegisterTest(const char* name, void (*fn)(T*));
+bool RegisterBenchmark(const char* name, void (*fn)(B*));
+bool RegisterExample(const char* name, void (*fn)(), const char* output,
+                     bool has_output, bool unordered);
+bool RegisterMain(int (*fn)(M*));
+
+}  // namespace internal
+
+// What T and B share (Go's testing.common and the TB interface).
+class common {
+ public:
+  common(const common&) = delete;
+  common& operator=(const common&) = delete;
+
+  // Log formats its operands as Go's fmt.Sprintln (spaces between all
+  // operands) and records the text in the test's log, prefixed with the
+  // calling file:line. Printed with -v, or when the test fails.
+  template <typename... Ts>
+  void Log(internal::FirstArg first, const Ts&... rest) {
+    const internal::Arg a[] = {first.arg, internal::MakeArg(rest)...};
+    LogArgs(first.loc, internal::LogAction::kLog, a, sizeof...(Ts) + 1);
+  }
+  void Log(std::source_location loc = std::source_location::current()) {
+    LogArgs(loc, internal::LogAction::kLog, nullptr, 0);
+  }
+  // Logf formats as absl::StrFormat (checked at compile time), plus Go's %v.
+  template <typename... Ts>
+  void Logf(internal::FormatString<std::type_identity_t<Ts>...> format,
+            const Ts&... args) {
+    const internal::Arg a[] = {internal::MakeArg(args)..., internal::Arg{}};
+    LogFormat(format.loc(), internal::LogAction::kLog, format.str(), a,
+              sizeof...(Ts));
+  }
+
+  // Error is Log followed by Fail; Errorf is Logf followed by Fail.
+  template <typename... Ts>
+  void Error(internal::FirstArg first, const Ts&... rest) {
+    const internal::Arg a[] = {first.arg, internal::MakeArg(rest)...};
+    LogArgs(first.loc, internal::LogAction::kError, a, sizeof...(Ts) + 1);
+  }
+  void Error(std::source_location loc = std::source_location::current()) {
+    LogArgs(loc, internal::LogAction::kError, nullptr, 0);
+  }
+  template <typename... Ts>
+  void Errorf(internal::FormatString<std::type_identity_t<Ts>...> format,
+              const Ts&... args) {
+    const internal::Arg a[] = {internal::MakeArg(args)..., internal::Arg{}};
+    LogFormat(format.loc(), internal::LogAction::kError, format.str(), a,
+              sizeof...(Ts));
+  }
+
+  // Fatal is Log followed by FailNow; Fatalf is Logf followed by FailNow.
+  template <typename... Ts>
+  [[noreturn]] void Fatal(internal::FirstArg first, const Ts&... rest) {
+    const internal::Arg a[] = {first.arg, internal::MakeArg(rest)...};
+    LogArgs(first.loc, internal::LogAction::kFatal, a, sizeof...(Ts) + 1);
+    __builtin_unreachable();
+  }
+  [[noreturn]] void Fatal(
+      std::source_location loc = std::source_location::current()) {
+    LogArgs(loc, internal::LogAction::kFatal, nullptr, 0);
+    __builtin_unreachable();
+  }
+  template <typename... Ts>
+  [[noreturn]] void Fatalf(
+      internal::FormatString<std::type_identity_t<Ts>...> format,
+      const Ts&... args) {
+    const internal::Arg a[] = {internal::MakeArg(args)..., internal::Arg{}};
+    LogFormat(format.loc(), internal::LogAction::kFatal, format.str(), a,
+              sizeof...(Ts));
+    __builtin_unreachable();
+  }
+
+  // Skip is Log followed by SkipNow; Skipf is Logf followed by SkipNow.
+  template <typename... Ts>
+  [[noreturn]] void Skip(internal::FirstArg first, const Ts&... rest) {
+    const internal::Arg a[] = {first.arg, internal::MakeArg(rest)...};
+    LogArgs(first.loc, internal::LogAction::kSkip, a, sizeof...(Ts) + 1);
+    __builtin_unreachable();
+  }
+  [[noreturn]] void Skip(
+      std::source_location loc = std::source_location::current()) {
+    LogArgs(loc, internal::LogAction::kSkip, nullptr, 0);
+    __builtin_unreachable();
+  }
+  template <typename... Ts>
+  [[noreturn]] void Skipf(
+      internal::FormatString<std::type_identity_t<Ts>...> format,
+      const Ts&... args) {
+    const internal::Arg a[] = {internal::MakeArg(args)..., internal::Arg{}};
+    LogFormat(format.loc(), internal::LogAction::kSkip, format.str(), a,
+              sizeof...(Ts));
+    __builtin_unreachable();
+  }
+
+  // Marks the test (and its parents) failed; it goes on running.
+  void Fail();
+  // Marks the test failed and ends it (Go's runtime.Goexit: this goroutine's
+  // stack unwinds, running destructors, then cleanups run).
+  [[noreturn]] void FailNow();
+  bool Failed() const;
+  // Marks the test skipped and ends it, as FailNow does. A test that failed
+  // before is still reported as failed.
+  [[noreturn]] void SkipNow();
+  bool Skipped() const;
+
+  // Marks the calling function as a test helper: file:line of Log and friends
+  // point at its caller instead (through chains of helpers).
+  __attribute__((noinline)) void Helper();
+
+  // The full name: "TestX/sub_name#01".
+  const std::string& Name() const;
+
+  // Registers f to run after the test and all its subtests finish, cleanups
+  // in last-registered, first-run order, also after FailNow or a panic.
+  template <typename F>
+  void Cleanup(F&& f) {
+    using Fn = std::decay_t<F>;
+    internal::Closure c;
+    c.obj = new Fn(std::forward<F>(f));
+    c.call0 = [](void* o) { (*static_cast<Fn*>(o))(); };
+    c.destroy = [](void* o) { delete static_cast<Fn*>(o); };
+    AddCleanup(c);
+  }
+
+  // A new directory for the test, removed (with everything in it) when the
+  // test ends: <base>/<TestName><random>/001, 002, ... where <base> is
+  // $TEST_TMPDIR (Bazel) or else $TMPDIR or /tmp.
+  std::string TempDir();
+
+  // Sets an environment variable for the test, restored by a cleanup.
+  void Setenv(internal::Str key, internal::Str value);
+  // Changes the working directory (and $PWD) for the test, restored by a
+  // cleanup.
+  void Chdir(internal::Str dir);
+
+  // A context canceled just before the Cleanup functions run (Go 1.24's
+  // t.Context). Include runtime/context.h to use it.
+  ::go::context::Context Context();
+
+ protected:
+  common() = default;
+  ~common() = default;
+
+ private:
+  friend struct internal::State;
+  void LogArgs(const std::source_location& loc, internal::LogAction action,
+               const internal::Arg* args, std::size_t n);
+  void LogFormat(const std::source_location& loc, internal::LogAction action,
+                 const char* format, const internal::Arg* args, std::size_t n);
+  void AddCleanup(internal::Closure c);
+
+ protected:
+  internal::State* state_ = nullptr;
+};
+
+// A test: passed to GO_TEST functions and to subtests (Go's *testing.T).
+class T : public common {
+ public:
+  // Runs f(t) as a subtest named name on a new goroutine and waits until it
+  // returns or calls Parallel. Returns whether it passed (true if -run or
+  // -skip left it out, or it called Parallel before failing).
+  template <typename F>
+  bool Run(internal::Str name, F&& f) {
+    using Fn = std::decay_t<F>;
+    internal::Closure c;
+    c.obj = new Fn(std::forward<F>(f));
+    c.call = [](void* o, T* t) { (*static_cast<Fn*>(o))(t); };
+    c.destroy = [](void* o) { delete static_cast<Fn*>(o); };
+    return RunClosure(name, c);
+  }
+
+  // Pauses the test until its parent's function returns, then runs it in
+  // parallel with the other parallel tests (at most -parallel at a time).
+  void Parallel();
+
+  // When -timeout will end the binary; nullopt without a timeout.
+  std::optional<absl::Time> Deadline() const;
+
+  // As common's, but refusing tests that are (or have parents that are)
+  // parallel, as Go does: the whole process shares the environment and the
+  // working directory.
+  void Setenv(internal::Str key, internal::Str value);
+  void Chdir(internal::Str dir);
+
+ private:
+  friend struct internal::State;
+  T() = default;
+  ~T() = default;
+  bool RunClosure(internal::Str name, internal::Closure c);
+};
+
+// What GO_TEST_MAIN receives (Go's *testing.M).
+class M {
+ public:
+  // Parses the flags if not done yet, runs the tests and examples, and
+  // returns the exit code (0 passed, 1 failed).
+  int Run();
+
+ private:
+  friend int RunMain(int argc, char** argv);
+  M() = default;
+  int exit_code_ = 0;
+};
+
+// -short was given.
+bool Short();
+// -v was given.
+bool Verbose();
+// True in a test binary (one linked with //testing:main).
+bool Testing();
+
+}  // namespace go::testing
+
+#define GO_TESTING_CONCAT_(a, b) a##b
+#define GO_TESTING_CONCAT(a, b) GO_TESTING_CONCAT_(a, b)
+
+// GO_TEST(TestName, t) { body } defines and registers `void TestName(T* t)`.
+#define GO_TEST(Name, t)                                                       \
+  static_assert(                                                               \
+      ::go::testing::internal::IsValidName(#Name, "Test"),                     \
+      "GO_TEST: " #Name                                                        \
+      " is not a test name: Test followed by nothing or by a character "       \
+      "that is not a lower-case letter (Go's rule)");                          \
+  static void Name(::go::testing::T* t);                                       \
+  [[maybe_unused]] static const bool GO_TESTING_CONCAT(go_testing_registered_, \
+                                                       Name) =                 \
+      ::go::testing::internal::RegisterTest(#Name, &Name);                     \
+  static void Name([[maybe_unused]] ::go::testing::T* t)
+
+// GO_TEST_MAIN(m) { ... return m->Run(); } replaces the default main flow
+// (Go's TestMain). At most one per binary.
+#define GO_TEST_MAIN(m)                                               \
+  static int TestMain(::go::testing::M* m);                           \
+  [[maybe_unused]] static const bool go_testing_registered_TestMain = \
+      ::go::testing::internal::RegisterMain(&TestMain);               \
+  static int TestMain(::go::testing::M* m)
+
+#define GO_TESTING_EXAMPLE_(Name, output, has_output, unordered)               \
+  static_assert(::go::testing::internal::IsValidName(#Name, "Example"),        \
+                "GO_EXAMPLE: " #Name                                           \
+                " is not an example name: Example followed by nothing or by "  \
+                "a character "                                                 \
+                "that is not a lower-case letter (Go's rule)");                \
+  static void Name();                                                          \
+  [[maybe_unused]] static const bool GO_TESTING_CONCAT(go_testing_registered_, \
+                                                       Name) =                 \
+      ::go::testing::internal::RegisterExample(#Name, &Name, output,           \
+                                               has_output, unordered);         \
+  static void Name()
+
+#define GO_TESTING_EXAMPLE_WANT_(Name, output) \
+  GO_TESTING_EXAMPLE_(Name, output, true, false)
+#define GO_TESTING_EXAMPLE_NOWANT_(Name) \
+  GO_TESTING_EXAMPLE_(Name, "", false, false)
+#define GO_TESTING_PICK_(_1, _2, which, ...) which
+
+// GO_EXAMPLE(ExampleName, "expected output\n") { body } runs body with its
+// stdout captured and compares it (spaces trimmed at both ends) with the
+// expected output, as Go's `// Output:` comment. GO_EXAMPLE(ExampleName)
+// { body } is compiled but not run (an example without an output comment).
+#define GO_EXAMPLE(...)                                   \
+  GO_TESTING_PICK_(__VA_ARGS__, GO_TESTING_EXAMPLE_WANT_, \
+                   GO_TESTING_EXAMPLE_NOWANT_, unused)    \
+  (__VA_ARGS__)
+
+// GO_EXAMPLE_UNORDERED(ExampleName, "b\na\n") compares the lines in any order
+// (Go's `// Unordered output:`).
+#define GO_EXAMPLE_UNORDERED(Name, output) \
+  GO_TESTING_EXAMPLE_(Name, output, true, true)
+
+#endif  // GOTEST_TESTING_TESTING_H_

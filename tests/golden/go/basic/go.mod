@@ -1,0 +1,3 @@
+module gotest.example/basic
+
+go 1.26

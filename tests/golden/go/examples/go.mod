@@ -1,0 +1,3 @@
+module gotest.example/examples
+
+go 1.26

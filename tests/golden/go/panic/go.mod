@@ -1,0 +1,3 @@
+module gotest.example/panic
+
+go 1.26

@@ -1,0 +1,3 @@
+module gotest.example/subtests
+
+go 1.26

@@ -1,0 +1,3 @@
+module gotest.example/testmain
+
+go 1.26

@@ -1,0 +1,3 @@
+module gotest.example/timeout
+
+go 1.26
