@@ -47,6 +47,16 @@ class Lock {
 };
 
 // Futex helpers (private futexes).
+// One spin-wait hint to the CPU (x86 PAUSE, AArch64 YIELD), for the bounded
+// spins of the lock, the run queue and the scheduler.
+inline void CpuRelax() {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
 void FutexWait(std::atomic<uint32_t>* addr, uint32_t val, int64_t timeout_ns);
 void FutexWake(std::atomic<uint32_t>* addr, int n);
 

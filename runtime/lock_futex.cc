@@ -13,16 +13,6 @@
 
 namespace go::runtime::internal {
 
-namespace {
-inline void cpu_relax() {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
-}  // namespace
-
 void FutexWait(std::atomic<uint32_t>* addr, uint32_t val, int64_t timeout_ns) {
   struct timespec ts;
   struct timespec* tsp = nullptr;
@@ -43,7 +33,7 @@ void FutexWake(std::atomic<uint32_t>* addr, int n) {
 void Lock::LockSlow() {
   // Spin briefly (bounded: the holder may be descheduled on a loaded machine).
   for (int i = 0; i < 64; i++) {
-    cpu_relax();
+    CpuRelax();
     uint32_t expected = 0;
     if (state_.load(std::memory_order_relaxed) == 0 &&
         state_.compare_exchange_weak(expected, 1, std::memory_order_acquire,

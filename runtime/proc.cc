@@ -93,14 +93,6 @@ const PollHook* blocking_hook() {
   return g_block_hook.load(std::memory_order_acquire);
 }
 
-inline void cpu_relax() {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
-
 uint32_t fastrand(M* m) {
   // xorshift64*
   uint64_t x = m->fastrand;
@@ -963,7 +955,7 @@ void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
     }
     // A dump holds the scan bit: wait for it.
     if (i < 100) {
-      cpu_relax();
+      CpuRelax();
     } else {
       sched_yield();
     }

@@ -5,19 +5,13 @@
 #include <algorithm>
 #include <atomic>
 
+#include "runtime/lock.h"
+
 namespace go::runtime::internal {
 
 namespace {
 
 constexpr uint32_t kMask = kRunqSize - 1;
-
-inline void cpu_relax() {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
 
 // Moves half of pp's ring plus gp to the global queue. False if a thief changed
 // the head meanwhile (the caller retries the fast path).
@@ -54,7 +48,7 @@ uint32_t runqgrab(P* pp, std::atomic<G*>* batch, uint32_t batch_head,
           // spin, no system call).
           uint32_t st = pp->status.load(std::memory_order_relaxed);
           if (st == kPRunning || st == kPUser) {
-            for (int i = 0; i < 200; i++) cpu_relax();
+            for (int i = 0; i < 200; i++) CpuRelax();
             if (pp->runnext.load(std::memory_order_acquire) != next) continue;
           }
           if (!pp->runnext.compare_exchange_strong(next, nullptr,
