@@ -94,47 +94,6 @@ size_t TrimUTF8(std::string_view b) {
 
 }  // namespace
 
-std::string JSONString(std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' &&
-          c != '&') {
-        out.push_back(static_cast<char>(c));
-      } else if (c == '"' || c == '\\') {
-        out.push_back('\\');
-        out.push_back(static_cast<char>(c));
-      } else if (c == '\n') {
-        out += "\\n";
-      } else if (c == '\r') {
-        out += "\\r";
-      } else if (c == '\t') {
-        out += "\\t";
-      } else {
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
-      }
-      i++;
-      continue;
-    }
-    DecodedRune r = DecodeRune(s.substr(i));
-    if (r.rune == kRuneError && r.size == 1) {
-      out += "\\ufffd";
-    } else if (r.rune == 0x2028 || r.rune == 0x2029) {
-      out += r.rune == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      out.append(s.substr(i, static_cast<size_t>(r.size)));
-    }
-    i += static_cast<size_t>(r.size);
-  }
-  out.push_back('"');
-  return out;
-}
-
 void Test2JSON::LineBuffer::Write(std::string_view data) {
   while (!data.empty()) {
     size_t m = std::min(cap - b.size(), data.size());
@@ -398,8 +357,6 @@ void Test2JSON::WriteEvent(Event e) {
   write_(js);
 }
 
-namespace {
-
 std::string PackageName(const char* argv0) {
   for (const char* env : {"GOTEST_PACKAGE", "TEST_TARGET"}) {
     const char* v = getenv(env);
@@ -409,6 +366,8 @@ std::string PackageName(const char* argv0) {
   size_t slash = p.rfind('/');
   return std::string(slash == std::string_view::npos ? p : p.substr(slash + 1));
 }
+
+namespace {
 
 // Whether arg is one of -json/-v in any of the flag package's spellings.
 bool IsFlag(std::string_view arg, std::string_view name) {

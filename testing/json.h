@@ -73,8 +73,9 @@ class Test2JSON {
   bool need_marker_ = false;
 };
 
-// Go's encoding/json string encoding (HTML-safe, invalid UTF-8 as U+FFFD).
-std::string JSONString(std::string_view s);
+// The package name of events and reports: $GOTEST_PACKAGE, else Bazel's
+// $TEST_TARGET, else the binary's file name.
+std::string PackageName(const char* argv0);
 
 // Runs the binary again with -test.v=test2json and converts its output to
 // stdout. Returns the exit status (0 passed, 1 otherwise).

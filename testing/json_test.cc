@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "testing/strconv.h"
 
 namespace go::testing::internal {
 namespace {

@@ -322,4 +322,45 @@ std::string NumErrorText(std::string_view fn, std::string_view s,
   return out;
 }
 
+std::string JSONString(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' &&
+          c != '&') {
+        out.push_back(static_cast<char>(c));
+      } else if (c == '"' || c == '\\') {
+        out.push_back('\\');
+        out.push_back(static_cast<char>(c));
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else {
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+      }
+      i++;
+      continue;
+    }
+    DecodedRune r = DecodeRune(s.substr(i));
+    if (r.rune == kRuneError && r.size == 1) {
+      out += "\\ufffd";
+    } else if (r.rune == 0x2028 || r.rune == 0x2029) {
+      out += r.rune == 0x2028 ? "\\u2028" : "\\u2029";
+    } else {
+      out.append(s.substr(i, static_cast<size_t>(r.size)));
+    }
+    i += static_cast<size_t>(r.size);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace go::testing::internal

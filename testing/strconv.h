@@ -49,6 +49,12 @@ std::string Quote(std::string_view s);
 // Appends strconv.QuoteRune(r) without its single quotes.
 void AppendQuotedRune(std::string* out, char32_t r);
 
+// `s` as a JSON string literal the way Go's encoding/json writes it (what
+// test2json and `go test -json` print): \" \\ \n \r \t, other control bytes
+// and < > & as \u00XX (HTML-safe), U+2028/U+2029 escaped, invalid UTF-8 as
+// \ufffd.
+std::string JSONString(std::string_view s);
+
 // strconv.ParseBool: "1 t T TRUE true True" and "0 f F FALSE false False".
 bool ParseBool(std::string_view s, bool* out);
 

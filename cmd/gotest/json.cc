@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "testing/strconv.h"
 
 namespace gotest {
 
@@ -22,24 +23,6 @@ std::string JsonValue::GetString(absl::string_view key) const {
 }
 
 namespace {
-
-void AppendUtf8(std::string* out, uint32_t r) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
 
 // A recursive-descent parser over RFC 8259 JSON.
 class Parser {
@@ -176,7 +159,7 @@ class Parser {
           } else if (r >= 0xD800 && r < 0xE000) {
             r = 0xFFFD;
           }
-          AppendUtf8(out, r);
+          go::testing::internal::AppendRune(out, r);
           break;
         }
         default:
@@ -235,40 +218,6 @@ class Parser {
   size_t pos_ = 0;
 };
 
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if invalid.
-size_t ValidUtf8At(absl::string_view s, size_t i, uint32_t* rune) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n;
-  uint32_t r;
-  if (c < 0x80) {
-    *rune = c;
-    return 1;
-  } else if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    r = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    r = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    r = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; k++) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    r = (r << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && r < 0x800) || (n == 4 && (r < 0x10000 || r > 0x10FFFF)) ||
-      (r >= 0xD800 && r < 0xE000)) {
-    return 0;
-  }
-  *rune = r;
-  return n;
-}
-
 }  // namespace
 
 std::optional<JsonValue> ParseJson(absl::string_view text) {
@@ -279,55 +228,8 @@ std::optional<JsonValue> ParseJson(absl::string_view text) {
 }
 
 std::string JsonString(absl::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += "\\u00";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
-      i++;
-      continue;
-    }
-    uint32_t r;
-    size_t n = ValidUtf8At(s, i, &r);
-    if (n == 0) {
-      out += "\\ufffd";
-      i++;
-      continue;
-    }
-    if (r == 0x2028 || r == 0x2029) {
-      out += r == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      absl::StrAppend(&out, s.substr(i, n));
-    }
-    i += n;
-  }
-  out += "\"";
-  return out;
+  return go::testing::internal::JSONString(
+      std::string_view(s.data(), s.size()));
 }
 
 std::string FormatJsonNumber(double v) {
