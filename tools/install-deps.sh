@@ -6,7 +6,8 @@
 #   tools/install-deps.sh            build + test dependencies
 #   tools/install-deps.sh --peers    also the perf/interop peers (Go, Boost.Fiber,
 #                                    Google Benchmark, gperftools, gotestsum, qemu for
-#                                    AArch64) and Go 1.26 via tools/get-go.sh
+#                                    AArch64) and Go 1.26 via tools/get-go.sh, and
+#                                    registers qemu-aarch64 with binfmt_misc
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +23,7 @@ packages=(
 )
 peers=(
   golang-go gotestsum libbenchmark-dev libboost-fiber-dev google-perftools
-  g++-aarch64-linux-gnu qemu-user
+  g++-aarch64-linux-gnu qemu-user qemu-user-binfmt
   # AArch64 builds (bazel --config=aarch64) link Debian's arm64 multiarch libraries.
   libc6-dev:arm64 libabsl-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
   libdw-dev:arm64 zlib1g-dev:arm64 libre2-dev:arm64 libbenchmark-dev:arm64
@@ -33,7 +34,7 @@ for arg in "$@"; do
   case "$arg" in
     --peers) want_peers=1 ;;
     -h | --help)
-      sed -n '2,10p' "$0"
+      sed -n '2,11p' "$0"
       exit 0
       ;;
     *)
@@ -82,4 +83,7 @@ fi
 
 if [ "$want_peers" = 1 ]; then
   "$here/get-go.sh" 1.26 >/dev/null
+  # Not fatal: without binfmt_misc (a container without the privilege), test.sh
+  # skips the AArch64 tests that start a second program.
+  "$here/binfmt-aarch64.sh" || echo "install-deps.sh: warning: qemu-aarch64 not registered with binfmt_misc" >&2
 fi

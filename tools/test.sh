@@ -6,10 +6,10 @@
 #   3. bazel test --config=tsan //...         (TSan; tests tagged no_tsan skipped)
 #   4. bazel test --config=aarch64 //runtime/...
 #                                             (the runtime and its tests cross-built for
-#                                             AArch64; the tests tagged aarch64_qemu run under
-#                                             qemu-user: Debian 12's qemu-user 7.2 hangs in
-#                                             the first pthread_create of an AArch64 program,
-#                                             so only single-threaded tests can run there)
+#                                             AArch64 and run under qemu-user, with the
+#                                             arm64 multiarch glibc; tests tagged
+#                                             no_aarch64 skipped; runtime/pprof is left
+#                                             out, not yet tried under emulation)
 # and ends with one line "tests: N passed, N failed". Exit status 0 only if all passed.
 #
 #   tools/test.sh [--quick]        --quick: step 1 only
@@ -50,8 +50,15 @@ run fastbuild //...
 if [ "$quick" = 0 ]; then
   run asan //... --config=asan --test_tag_filters=-no_asan --build_tag_filters=-no_asan
   run tsan //... --config=tsan --test_tag_filters=-no_tsan --build_tag_filters=-no_tsan
+  # Tests that start another AArch64 program need qemu in binfmt_misc; where it
+  # could not be registered (no root, no binfmt_misc) they are skipped, and said so.
+  aarch64_tags=-no_aarch64
+  if ! grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null; then
+    echo "== aarch64: qemu-aarch64 is not in binfmt_misc; skipping tests tagged aarch64_exec"
+    aarch64_tags=-no_aarch64,-aarch64_exec
+  fi
   run aarch64 "//runtime/... -//runtime/pprof/..." --config=aarch64 \
-    --test_tag_filters=aarch64_qemu --build_tag_filters=-no_aarch64
+    --test_tag_filters="$aarch64_tags" --build_tag_filters=-no_aarch64
 fi
 
 echo "tests: $passed passed, $failed failed"
