@@ -28,6 +28,13 @@ extern "C" {
 // Returns `arg` of the switch that later resumes this one.
 void* go_ctx_switch(void** save_sp, void* new_sp, void* arg);
 
+// The same switch, resuming with a return instruction: right when the target
+// was suspended at the same call site as the caller (a goroutine switching to
+// another that also yielded there), since the return-address predictor's top
+// entry then is the resume PC and the returns after it stay predicted. Both
+// save and resume the same frame, so either may resume what the other saved.
+void* go_ctx_switch_ret(void** save_sp, void* new_sp, void* arg);
+
 // The first "return address" of a new context (see go_ctx_make). It calls
 // entry(arg) with a frame pointer of 0, so frame-pointer unwinding stops there,
 // and its DWARF CFI marks the return address undefined so C++ exception

@@ -35,6 +35,34 @@ go_ctx_switch:
         .cfi_endproc
         .size   go_ctx_switch, .-go_ctx_switch
 
+// Same frame and contract, but resumes with `ret`: for a switch between two
+// contexts suspended at the same call site (Gosched to Gosched), where the
+// return-stack predictor's top entry is exactly the resume PC and stays
+// balanced for the returns that follow.
+        .globl  go_ctx_switch_ret
+        .type   go_ctx_switch_ret, @function
+        .p2align 4
+go_ctx_switch_ret:
+        .cfi_startproc
+        pushq   %rbp
+        pushq   %rbx
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %rsp, (%rdi)
+        movq    %rsi, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbx
+        popq    %rbp
+        movq    %rdx, %rax
+        ret
+        .cfi_endproc
+        .size   go_ctx_switch_ret, .-go_ctx_switch_ret
+
 // Entered by the first switch to a context made by MakeContext: r12 = entry,
 // r13 = arg, rbp = 0, rsp 16-byte aligned.
         .globl  go_ctx_trampoline

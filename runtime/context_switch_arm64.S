@@ -46,6 +46,44 @@ go_ctx_switch:
         .cfi_endproc
         .size   go_ctx_switch, .-go_ctx_switch
 
+// Same frame and contract, but resumes with `ret` (through x30): for a switch
+// between two contexts suspended at the same call site (Gosched to Gosched),
+// where the return-address predictor's top entry is exactly the resume PC.
+        .globl  go_ctx_switch_ret
+        .type   go_ctx_switch_ret, %function
+        .p2align 4
+go_ctx_switch_ret:
+        .cfi_startproc
+        sub     sp, sp, #160
+        stp     x19, x20, [sp, #0]
+        stp     x21, x22, [sp, #16]
+        stp     x23, x24, [sp, #32]
+        stp     x25, x26, [sp, #48]
+        stp     x27, x28, [sp, #64]
+        stp     d8, d9, [sp, #80]
+        stp     d10, d11, [sp, #96]
+        stp     d12, d13, [sp, #112]
+        stp     d14, d15, [sp, #128]
+        stp     x29, x30, [sp, #144]
+        mov     x9, sp
+        str     x9, [x0]
+        mov     sp, x1
+        ldp     x19, x20, [sp, #0]
+        ldp     x21, x22, [sp, #16]
+        ldp     x23, x24, [sp, #32]
+        ldp     x25, x26, [sp, #48]
+        ldp     x27, x28, [sp, #64]
+        ldp     d8, d9, [sp, #80]
+        ldp     d10, d11, [sp, #96]
+        ldp     d12, d13, [sp, #112]
+        ldp     d14, d15, [sp, #128]
+        ldp     x29, x30, [sp, #144]
+        add     sp, sp, #160
+        mov     x0, x2
+        ret
+        .cfi_endproc
+        .size   go_ctx_switch_ret, .-go_ctx_switch_ret
+
 // Entered by the first switch to a context made by MakeContext: x19 = entry,
 // x20 = arg, x29 = 0.
         .globl  go_ctx_trampoline

@@ -119,6 +119,37 @@ TEST(ContextSwitchTest, ReturnsTransferredValue) {
             reinterpret_cast<void*>(42));
 }
 
+// go_ctx_switch_ret saves and resumes the same frame as go_ctx_switch: each
+// resumes what the other saved, callee-saved state and the argument intact.
+TEST(ContextSwitchTest, RetVariantInteroperates) {
+  static void* main_sp;
+  static void* peer_sp;
+  alignas(64) static char stack[64 * 1024];
+  peer_sp = MakeContext(
+      stack + sizeof stack,
+      [](void*) {
+        uintptr_t v = 100;
+        for (int i = 0;; i++) {
+          void* arg = reinterpret_cast<void*>(v + 1);
+          void* got = (i % 2 == 0) ? go_ctx_switch_ret(&peer_sp, main_sp, arg)
+                                   : go_ctx_switch(&peer_sp, main_sp, arg);
+          v = reinterpret_cast<uintptr_t>(got) * 2;
+        }
+      },
+      nullptr);
+  uintptr_t keep = 7;  // lives across the switches in a callee-saved register
+  uintptr_t expect = 101;
+  for (int i = 0; i < 10; i++) {
+    void* arg = reinterpret_cast<void*>(uintptr_t(i));
+    void* got = (i % 3 == 0) ? go_ctx_switch(&main_sp, peer_sp, arg)
+                             : go_ctx_switch_ret(&main_sp, peer_sp, arg);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(got), expect) << i;
+    expect = uintptr_t(i + 1) * 2 + 1;
+    keep = keep * 3 + 1;
+  }
+  EXPECT_EQ(keep, 442867u);
+}
+
 TEST(ContextSwitchTest, SavedFrameOfSuspendedContext) {
   // A suspended context's saved PC is a return address into its code and its
   // saved frame pointer lies on its own stack.

@@ -228,11 +228,13 @@ std::vector<GoroutineRecord> ListGoroutines(int skip) {
   } ctx{self, coarse_nanotime(), {}};
   ForEachG([](G* gp, void* arg) { static_cast<Ctx*>(arg)->gs.push_back(gp); },
            &ctx);
+  BeginGoroutineScan();
   for (G* gp : ctx.gs) {
     if (gp == self) continue;
     GoroutineRecord r;
     if (snapshot(gp, ctx.now, &r)) out.push_back(std::move(r));
   }
+  EndGoroutineScan();
   return out;
 }
 

@@ -11,7 +11,9 @@
 // back to the loop and runs fn(g) there (park_m, gosched_m, goexit0,
 // exitsyscall0). The loop never grows the thread stack, and every state change
 // that must not race with the G's own stack (parking with a lock held, freeing
-// a dead G) happens after the G is off its stack.
+// a dead G) happens after the G is off its stack. The exception is Gosched's
+// fast path (gosched_direct), which switches from one goroutine straight to the
+// next and has the next one publish the first once its context is saved.
 //
 // Lost wakeups and thundering herds are avoided as Go does: whoever makes work
 // available calls wakep(), which starts at most one spinning M; a spinning M
@@ -23,8 +25,10 @@
 #include "runtime/proc.h"
 
 #include <cxxabi.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +73,13 @@ thread_local G* tls_thread_g __attribute__((tls_model("initial-exec"))) =
     nullptr;
 
 std::atomic<bool> g_started{false};
+// membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) works here (set once at start).
+bool g_asym_fence = false;
+// Goroutine dumps in progress (BeginGoroutineScan); while 0, gosched_direct
+// resumes the next G with a plain store instead of a CAS.
+std::atomic<int32_t> g_gscans{0};
+// sched().allm for lock-free readers (the Ms' alllink is set before).
+std::atomic<M*> g_allm_head{nullptr};
 std::atomic<int64_t> g_coarse_now{0};
 int32_t g_ncpu = 1;
 
@@ -108,7 +119,9 @@ void schedule_loop(M* m);
 
 // ---- stack switches, with the sanitizers told ----
 
-// g0 -> gp. Returns when gp switches back (mcall).
+// g0 -> gp. Returns when gp switches back (mcall). The switch's argument is
+// the M, which the resumed goroutine gets back from go_ctx_switch instead of a
+// thread-local lookup (it may have last run on another M).
 inline void switch_to_g(M* m, G* gp) {
 #if GO_ASAN
   __sanitizer_start_switch_fiber(&m->g0_asan_fake_stack,
@@ -118,27 +131,57 @@ inline void switch_to_g(M* m, G* gp) {
 #if GO_TSAN
   __tsan_switch_to_fiber(gp->tsan_fiber, 0);
 #endif
-  go_ctx_switch(&m->g0_sp, gp->sp, nullptr);
+  go_ctx_switch(&m->g0_sp, gp->sp, m);
 #if GO_ASAN
   __sanitizer_finish_switch_fiber(m->g0_asan_fake_stack, nullptr, nullptr);
 #endif
 }
 
-// Runs on gp right after it was switched to (first time or resumed): records
-// the thread stack it came from for the way back.
-inline void after_switch_in(G* gp, bool first) {
+// Runs on gp right after it was switched to (first time or resumed), on M m:
+// from m's scheduler loop, or directly from the goroutine m->switch_prev
+// (gosched_direct). From the loop it records the thread stack for the way back;
+// from a goroutine it publishes that goroutine, whose context is saved now.
+inline void after_switch_in(M* m, G* gp, bool first) {
+  G* prev = m->switch_prev;
 #if GO_ASAN
-  const void* bottom = nullptr;
-  size_t size = 0;
-  __sanitizer_finish_switch_fiber(first ? nullptr : gp->asan_fake_stack,
-                                  &bottom, &size);
-  M* m = getm();
-  m->g0_stack_bottom = bottom;
-  m->g0_stack_size = size;
+  if (prev == nullptr) {
+    const void* bottom = nullptr;
+    size_t size = 0;
+    __sanitizer_finish_switch_fiber(first ? nullptr : gp->asan_fake_stack,
+                                    &bottom, &size);
+    m->g0_stack_bottom = bottom;
+    m->g0_stack_size = size;
+  } else {
+    __sanitizer_finish_switch_fiber(first ? nullptr : gp->asan_fake_stack,
+                                    nullptr, nullptr);
+  }
 #else
   (void)gp;
   (void)first;
 #endif
+  if (prev != nullptr) {
+    m->switch_prev = nullptr;
+    // As gosched_m does on the scheduler stack: runnable before it is
+    // visible in the queue (a thief CASes it to running), then the P goes
+    // back to sysmon's view.
+    P* pp = m->p;
+    prev->m.store(nullptr, std::memory_order_relaxed);
+    prev->atomicstatus.store(kGRunnable, std::memory_order_release);
+    // runqput's fast path, inline: the owner appends without an atomic RMW.
+    uint32_t h = pp->runqhead.load(std::memory_order_acquire);
+    uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
+    if (t - h < kRunqSize) {
+      pp->runq[t & (kRunqSize - 1)].store(prev, std::memory_order_relaxed);
+      pp->runqtail.store(t + 1, std::memory_order_release);
+    } else {
+      runqput(pp, prev, false);
+    }
+    if (g_asym_fence) {
+      m->fastpath.store(0, std::memory_order_release);
+    } else {
+      pp->status.store(kPUser, std::memory_order_release);
+    }
+  }
 }
 
 // gp -> g0 of its current M. Returns when gp is resumed, maybe on another M.
@@ -152,8 +195,8 @@ __attribute__((noinline)) void switch_to_g0(M* m, G* gp, bool dying) {
 #if GO_TSAN
   __tsan_switch_to_fiber(m->g0_tsan_fiber, 0);
 #endif
-  go_ctx_switch(&gp->sp, m->g0_sp, nullptr);
-  after_switch_in(gp, false);
+  M* now = static_cast<M*>(go_ctx_switch(&gp->sp, m->g0_sp, nullptr));
+  after_switch_in(now, gp, false);
 }
 
 // Switches from the running goroutine to its M's scheduler loop, which runs
@@ -202,10 +245,7 @@ PHold p_acquire(M* m) {
     return {};
   }
   uint32_t s = kPUser;
-  if (pp->status.compare_exchange_strong(s, kPRunning,
-                                         std::memory_order_acquire)) {
-    return {pp, true};
-  }
+  if (pstatus_cas(pp, &s, kPRunning)) return {pp, true};
   if (s != kPSyscall) m->p = nullptr;
   return {};
 }
@@ -332,9 +372,11 @@ G* gfget(P* pp) {
   }
   if (pp->gfree_count == 0) return nullptr;
   G* gp = pp->gfree[--pp->gfree_count];
-  // The next spawn will use the next G: start fetching it (G, closure slot and
-  // first frame share its stack's top page, rarely in cache).
+  // The next spawns will use the next Gs: start fetching them (G, closure slot
+  // and first frame share its stack's top page, rarely in cache, often not in
+  // the TLB either: one spawn ahead is too late to hide that).
   if (pp->gfree_count > 0) prefetch_g(pp->gfree[pp->gfree_count - 1]);
+  if (pp->gfree_count > 3) prefetch_g(pp->gfree[pp->gfree_count - 4]);
   return gp;
 }
 
@@ -365,6 +407,7 @@ void newm(P* pp, bool spinning, int64_t id) {
     std::lock_guard<std::mutex> l(s.lock);
     mp->alllink = s.allm;
     s.allm = mp;
+    g_allm_head.store(mp, std::memory_order_release);
   }
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -716,13 +759,15 @@ void execute(M* m, G* gp, bool inherit) {
   m->on_g0 = false;
   if (pp != nullptr) pp->status.store(kPUser, std::memory_order_release);
   switch_to_g(m, gp);
+  // The goroutine that calls mcall back here may be another one: Gosched
+  // switches between goroutines directly (gosched_direct).
+  gp = m->curg;
   m->on_g0 = true;
   pp = m->p;
   if (pp != nullptr) {
     uint32_t st = kPUser;
     if (pp->m.load(std::memory_order_relaxed) != m ||
-        !(pp->status.compare_exchange_strong(st, kPRunning,
-                                             std::memory_order_acquire) ||
+        !(pstatus_cas(pp, &st, kPRunning) ||
           (st == kPSyscall && pp->status.compare_exchange_strong(
                                   st, kPRunning, std::memory_order_acquire)))) {
       m->p = nullptr;  // sysmon took it
@@ -834,6 +879,11 @@ void schedule_loop(M* m) {
       gp = m->nextg;
       m->nextg = nullptr;
       inherit = true;
+      if (gp->lockedm != nullptr && gp->lockedm != m) {
+        // gosched_direct dequeued a goroutine locked to another M.
+        startlockedm(m, gp);
+        continue;
+      }
     } else if (m->lockedg != nullptr) {
       stoplockedm(m);
       gp = m->lockedg;
@@ -869,10 +919,140 @@ void* mstart(void* arg) {
   return nullptr;
 }
 
+// Gosched without the scheduler stack: puts the running goroutine on its P's
+// run queue and switches straight to the next one (one stack switch, not two,
+// and no scheduler loop in between), which publishes the yielder once its
+// context is saved (after_switch_in). Anything unusual (P lost or beyond
+// GOMAXPROCS, a locked goroutine, the global queue's turn, a stack pointer off
+// its stack) takes the scheduler's path, mcall(gosched_m).
+//
+// One atomic read-modify-write remains, the run queue's head (thieves race for
+// it; with nothing else runnable there is none). The P stays kPUser: instead
+// of a CAS to kPRunning, which keeps sysmon from retaking it meanwhile, the
+// owner raises m->fastpath with a plain store and re-reads the status, and
+// sysmon's retake (kPUser -> kPRetake, membarrier, read the flag) backs off if
+// it sees the flag: a store-load (Dekker) pair whose expensive fence sysmon
+// pays, once per retake. The next G's status is stored, not CASed, unless a
+// goroutine dump is in progress (BeginGoroutineScan; the flag and the run
+// queue CAS are this side's half of that pair). Without membarrier(2) both
+// CASes are used.
+// Inlined into Gosched: one call frame on the yielding goroutine's stack.
+__attribute__((always_inline)) inline void gosched_direct(M* m) {
+  G* gp = m->curg;
+  P* pp = m->p;
+  Sched& s = sched();
+  uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (pp == nullptr || pp->m.load(std::memory_order_relaxed) != m ||
+      gp->lockedm != nullptr || sp < gp->stack_lo + 256 || sp > gp->stack_hi ||
+      pp->id >= s.gomaxprocs.load(std::memory_order_relaxed)) {
+    mcall(&gosched_m);
+    return;
+  }
+  uint32_t tick = pp->schedtick.load(std::memory_order_relaxed);
+  if (tick % 61 == 0 && s.runqsize.load(std::memory_order_relaxed) > 0) {
+    mcall(&gosched_m);
+    return;
+  }
+  G* next = pp->runnext.load(std::memory_order_relaxed);
+  if (next == nullptr && pp->runqhead.load(std::memory_order_relaxed) ==
+                             pp->runqtail.load(std::memory_order_relaxed)) {
+    // Nothing else to run here: gp goes on (schedule would pick it again).
+    if (pp->status.load(std::memory_order_relaxed) != kPUser) {
+      mcall(&gosched_m);
+      return;
+    }
+    pp->schedtick.store(tick + 1, std::memory_order_relaxed);
+    return;
+  }
+  // Own the P's run queue.
+  if (g_asym_fence) {
+    m->fastpath.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    // A retake that missed the flag is visible here, as is the status and
+    // owner of an M that got the P since.
+    if (pp->status.load(std::memory_order_acquire) != kPUser ||
+        pp->m.load(std::memory_order_relaxed) != m) {
+      m->fastpath.store(0, std::memory_order_release);
+      mcall(&gosched_m);  // being retaken, or taken
+      return;
+    }
+  } else {
+    uint32_t st = kPUser;
+    if (!pp->status.compare_exchange_strong(st, kPRunning,
+                                            std::memory_order_acquire)) {
+      mcall(&gosched_m);  // being retaken, or taken
+      return;
+    }
+  }
+  // runqget, inline.
+  bool inherit = false;
+  if (next != nullptr && pp->runnext.compare_exchange_strong(
+                             next, nullptr, std::memory_order_seq_cst)) {
+    inherit = true;
+  } else {
+    for (;;) {
+      uint32_t h = pp->runqhead.load(std::memory_order_acquire);
+      uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
+      if (t == h) {
+        next = nullptr;
+        break;
+      }
+      next = pp->runq[h & (kRunqSize - 1)].load(std::memory_order_relaxed);
+      if (pp->runqhead.compare_exchange_weak(h, h + 1,
+                                             std::memory_order_seq_cst)) {
+        break;
+      }
+    }
+  }
+  if (next == nullptr || next->lockedm != nullptr) {
+    if (g_asym_fence) {
+      m->fastpath.store(0, std::memory_order_release);
+    } else {
+      pp->status.store(kPUser, std::memory_order_release);
+    }
+    if (next == nullptr) {  // a thief took it
+      pp->schedtick.store(tick + 1, std::memory_order_relaxed);
+      return;
+    }
+    // Its M must run it: the scheduler loop hands it over.
+    m->nextg = next;
+    mcall(&gosched_m);
+    return;
+  }
+  // next is ours (dequeued); only a goroutine dump may set its scan bit. The
+  // run queue CAS above orders m->fastpath before this read of g_gscans, and
+  // BeginGoroutineScan orders its increment before reading m->fastpath: a
+  // dump either is seen here or waits for this switch to finish.
+  uint32_t want = kGRunnable;
+  if (g_asym_fence && g_gscans.load(std::memory_order_seq_cst) == 0) {
+    next->atomicstatus.store(kGRunning, std::memory_order_relaxed);
+  } else if (!next->atomicstatus.compare_exchange_strong(
+                 want, kGRunning, std::memory_order_acquire)) {
+    casgstatus(next, kGRunnable, kGRunning);  // a dump is reading its stack
+  }
+  if (!inherit) pp->schedtick.store(tick + 1, std::memory_order_relaxed);
+  m->curg = next;
+  next->m.store(m, std::memory_order_relaxed);
+  EhGlobals* e = m->eh_globals;
+  gp->eh = *e;
+  *e = next->eh;
+  m->switch_prev = gp;
+#if GO_ASAN
+  __sanitizer_start_switch_fiber(&gp->asan_fake_stack,
+                                 reinterpret_cast<void*>(next->stack_lo),
+                                 next->stack_hi - next->stack_lo);
+#endif
+#if GO_TSAN
+  __tsan_switch_to_fiber(next->tsan_fiber, 0);
+#endif
+  M* now = static_cast<M*>(go_ctx_switch_ret(&gp->sp, next->sp, m));
+  after_switch_in(now, gp, false);
+}
+
 // The first frame of every goroutine (called by go_ctx_trampoline).
 void goroutine_main(void* arg) {
   G* gp = static_cast<G*>(arg);
-  after_switch_in(gp, true);
+  after_switch_in(getm(), gp, true);
   try {
     gp->entry(gp->closure);
   } catch (const GoexitUnwind&) {
@@ -964,6 +1144,56 @@ void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
 
 bool sched_started() { return g_started.load(std::memory_order_acquire); }
 
+bool asymmetric_fence_available() { return g_asym_fence; }
+
+void BeginGoroutineScan() {
+  g_gscans.fetch_add(1, std::memory_order_seq_cst);
+  // Wait out the direct switches that missed the increment (short: no
+  // blocking inside one). Not our own M: a dump from a signal handler may have
+  // interrupted one, which cannot go on until the handler returns; bounded in
+  // case a crashing thread stopped inside one.
+  M* self = getm();
+  for (M* mp = g_allm_head.load(std::memory_order_acquire); mp != nullptr;
+       mp = mp->alllink) {
+    if (mp == self) continue;
+    for (int i = 0; i < 100000 && mp->fastpath.load(std::memory_order_seq_cst);
+         i++) {
+      if (i < 100) {
+        CpuRelax();
+      } else {
+        sched_yield();
+      }
+    }
+  }
+}
+
+void EndGoroutineScan() { g_gscans.fetch_sub(1, std::memory_order_release); }
+
+void asymmetric_heavy_fence() {
+  if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+    fatal_nodump("membarrier failed after registration");
+  }
+}
+
+bool pstatus_cas(P* pp, uint32_t* from, uint32_t to) {
+  for (int i = 0;; i++) {
+    uint32_t s = *from;
+    if (pp->status.compare_exchange_strong(s, to, std::memory_order_acq_rel)) {
+      return true;
+    }
+    if (s != kPRetake) {
+      *from = s;
+      return false;
+    }
+    // sysmon decides within one membarrier; it may be descheduled meanwhile.
+    if (i < 100) {
+      CpuRelax();
+    } else {
+      sched_yield();
+    }
+  }
+}
+
 void schedinit() {
   if (!g_started.load(std::memory_order_acquire)) schedinit_slow();
 }
@@ -987,6 +1217,8 @@ void schedinit_slow() {
       pidleput(pp);
     }
   }
+  g_asym_fence = syscall(SYS_membarrier,
+                         MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
   InstallPanicHandlers();
   StartSysmon();
   g_started.store(true, std::memory_order_release);
@@ -1313,8 +1545,7 @@ void EnterSyscall() {
   pp->syscalltick.fetch_add(1, std::memory_order_relaxed);
   uint32_t s = kPUser;
   if (pp->m.load(std::memory_order_relaxed) != m ||
-      !pp->status.compare_exchange_strong(s, kPSyscall,
-                                          std::memory_order_release)) {
+      !pstatus_cas(pp, &s, kPSyscall)) {
     m->p = nullptr;
   }
 }
@@ -1359,12 +1590,12 @@ namespace go::runtime {
 using namespace internal;  // NOLINT(build/namespaces): this file is the runtime
 
 void Gosched() {
-  M* m = getm();
+  M* m = tls_m;  // read once, before any switch
   if (m == nullptr || m->on_g0) {
     sched_yield();
     return;
   }
-  mcall(&gosched_m);
+  gosched_direct(m);
 }
 
 void Goexit() { throw GoexitUnwind{}; }

@@ -28,6 +28,20 @@ void injectglist(G* list);
 G* poll_hooks(int64_t now);
 int64_t hooks_next_deadline();
 void wakep();
+// Whether the goroutine side may skip the P status CAS in Gosched: the process
+// can make every running thread execute a memory barrier (membarrier(2)), so
+// sysmon's rare retake pays for the store-load ordering instead.
+bool asymmetric_fence_available();
+// Brackets a goroutine dump's reads of other goroutines' stacks: while one is
+// in progress, Gosched's direct switch resumes goroutines with a CAS that
+// respects the scan bit (see gosched_direct).
+void BeginGoroutineScan();
+void EndGoroutineScan();
+// Makes every running thread of the process execute a full memory barrier.
+void asymmetric_heavy_fence();
+// CAS of a P's status from *from to `to`, waiting out a two-phase retake
+// (kPRetake); on failure *from is the status seen.
+bool pstatus_cas(P* pp, uint32_t* from, uint32_t to);
 void set_coarse_nanotime(int64_t now);
 
 // Goroutine creation for runtime.h's templates.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/dump.h"
 #include "runtime/lock.h"
 #include "runtime/park.h"
 #include "runtime/runtime.h"
@@ -112,6 +113,104 @@ TEST(ProcTest, GoschedInterleavesOnOneP) {
   });
   // Each yield lets the other run: strict alternation on one P.
   EXPECT_TRUE(trace == "ababab" || trace == "bababa") << trace;
+  GOMAXPROCS(old);
+}
+
+// Gosched switches goroutine to goroutine directly (no scheduler loop in
+// between): the yielder must still go to the back of the queue, so three
+// yielders on one P take turns in a fixed cycle.
+TEST(ProcTest, GoschedRoundRobinOnOneP) {
+  int old = GOMAXPROCS(1);
+  std::string trace;
+  go::runtime::Run([&] {
+    TestWaitGroup wg(3);
+    for (char c : {'a', 'b', 'c'}) {
+      go::Go([&, c] {
+        for (int i = 0; i < 5; i++) {
+          trace += c;
+          Gosched();
+        }
+        wg.Done();
+      });
+    }
+    wg.Wait();
+  });
+  ASSERT_EQ(trace.size(), 15u);
+  for (size_t i = 3; i < trace.size(); i++) {
+    EXPECT_EQ(trace[i], trace[i - 3]) << trace;
+  }
+  EXPECT_NE(trace[0], trace[1]) << trace;
+  EXPECT_NE(trace[1], trace[2]) << trace;
+  EXPECT_NE(trace[0], trace[2]) << trace;
+  GOMAXPROCS(old);
+}
+
+// A goroutine locked to its thread, queued behind yielders on one P: the
+// direct switch must not run it on another thread (it is handed to its M).
+TEST(ProcTest, GoschedToLockedGoroutineOnOneP) {
+  int old = GOMAXPROCS(1);
+  std::atomic<bool> moved{false};
+  std::atomic<int> locked_turns{0};
+  go::runtime::Run([&] {
+    TestWaitGroup wg(3);
+    go::Go([&] {
+      LockOSThread();
+      pid_t tid = Tid();
+      for (int i = 0; i < 300; i++) {
+        Gosched();
+        locked_turns++;
+        if (Tid() != tid) moved = true;
+      }
+      UnlockOSThread();
+      wg.Done();
+    });
+    for (int g = 0; g < 2; g++) {
+      go::Go([&] {
+        for (int i = 0; i < 300; i++) Gosched();
+        wg.Done();
+      });
+    }
+    wg.Wait();
+  });
+  EXPECT_FALSE(moved.load());
+  EXPECT_EQ(locked_turns.load(), 300);
+  GOMAXPROCS(old);
+}
+
+// Goroutine dumps while goroutines yield to each other: a dump reads a
+// runnable goroutine's stack under its scan bit, which a direct switch must
+// respect (BeginGoroutineScan). Every yielder shows up, runnable ones with a
+// traceback, and nobody crashes on a bad status.
+TEST(ProcTest, DumpWhileYielding) {
+  int old = GOMAXPROCS(2);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> yields{0};
+  constexpr int kYielders = 4;
+  TestWaitGroup wg(kYielders);
+  for (int g = 0; g < kYielders; g++) {
+    go::Go([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        Gosched();
+        yields.fetch_add(1, std::memory_order_relaxed);
+      }
+      wg.Done();
+    });
+  }
+  for (int i = 0; i < 200; i++) {
+    std::string all = Stack(true);
+    size_t pos = 0;
+    while ((pos = all.find("[runnable]:\n", pos)) != std::string::npos) {
+      pos = all.find('\n', pos) + 1;
+      ASSERT_LT(pos, all.size()) << all;
+      EXPECT_NE(all[pos], '\n') << "runnable goroutine without frames:\n"
+                                << all;
+    }
+  }
+  int64_t before = yields.load();
+  for (int i = 0; i < 5000 && yields.load() < before + 1000; i++) usleep(1000);
+  EXPECT_GE(yields.load(), before + 1000);
+  stop = true;
+  wg.Wait();
   GOMAXPROCS(old);
 }
 

@@ -54,6 +54,9 @@ enum PStatus : uint32_t {
   kPUser = 2,     // its M runs goroutine code: sysmon may retake it
   kPSyscall = 3,  // its M's goroutine is in a blocking call: retaken quickly
   kPDead = 4,     // beyond GOMAXPROCS
+  // sysmon is deciding whether to retake a kPUser P (two-phase retake, see
+  // sysmon.cc): transient, waited out by whoever wants to CAS from kPUser.
+  kPRetake = 5,
 };
 
 // libstdc++/libc++'s per-thread exception state (__cxa_eh_globals): the chain
@@ -144,6 +147,13 @@ struct M {
   P* p = nullptr;
   std::atomic<P*> nextp{nullptr};  // P handed over by startm / startlockedm
   G* nextg = nullptr;  // G to resume at once (gopark's unlockf said no)
+  // Gosched's direct G-to-G switch: the G just switched away from. Its context
+  // is saved only once the switch is done, so the G switched to publishes it
+  // (status, run queue, P back to kPUser) first thing; see after_switch_in.
+  G* switch_prev = nullptr;
+  // 1 while gosched_direct works on its P's run queue with the P left kPUser
+  // (asymmetric fence: sysmon's two-phase retake reads it; see gosched_direct).
+  std::atomic<uint32_t> fastpath{0};
   bool on_g0 = true;
   bool spinning = false;
   bool exiting = false;

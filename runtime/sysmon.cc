@@ -108,6 +108,23 @@ int retake(int64_t now) {
              (!runqempty(pp) || s.runqsize.load() > 0);
     }
     if (!take) continue;
+    if (st == kPUser && asymmetric_fence_available()) {
+      // Two-phase: Gosched's fast path uses the P without leaving kPUser,
+      // flagging its M instead (see gosched_direct in proc.cc). After the
+      // fence, either that M sees kPRetake or this sees its flag.
+      if (!pp->status.compare_exchange_strong(st, kPRetake,
+                                              std::memory_order_acq_rel)) {
+        continue;
+      }
+      M* owner = pp->m.load(std::memory_order_relaxed);
+      asymmetric_heavy_fence();
+      if (owner != nullptr &&
+          owner->fastpath.load(std::memory_order_acquire) != 0) {
+        pp->status.store(kPUser, std::memory_order_release);
+        continue;  // inside a Gosched: it is making progress anyway
+      }
+      st = kPRetake;
+    }
     if (pp->status.compare_exchange_strong(st, kPIdle,
                                            std::memory_order_acq_rel)) {
       pp->m.store(nullptr, std::memory_order_relaxed);
