@@ -45,6 +45,15 @@ bool parkunlock_chan(G*, void* lock) {
   return true;
 }
 
+// A receiver now blocked on a timer channel makes its timer count as pending
+// (chan_internal.h): a thread sleeping until an earlier or no deadline must
+// look again.
+bool parkunlock_timerchan(G*, void* lock) {
+  static_cast<Lock*>(lock)->unlock();
+  PollHooksChanged();
+  return true;
+}
+
 // Go's full(): a send would block.
 inline bool full(const Hchan* c) {
   if (c->dataqsiz == 0) return c->recvq.empty();
@@ -124,6 +133,7 @@ bool chanrecv1(Hchan* c, void* ep, bool block, bool* received) {
     if (!block) return false;
     block_forever(WaitReason::kChanReceiveNilChan);
   }
+  if (c->timer) timerchan_poll();
   if (!block && empty(c)) {
     if (c->closed.load(std::memory_order_acquire) == 0) return false;
     // Closed: re-check emptiness, a send may have completed before the close.
@@ -164,7 +174,13 @@ bool chanrecv1(Hchan* c, void* ep, bool block, bool* received) {
   mysg.elem = ep;
   mysg.c = c;
   c->recvq.enqueue(&mysg);
-  gopark(&parkunlock_chan, &c->lock, WaitReason::kChanReceive);
+  if (c->timer) {
+    g_timerchan_waiters.fetch_add(1, std::memory_order_seq_cst);
+    gopark(&parkunlock_timerchan, &c->lock, WaitReason::kChanReceive);
+    g_timerchan_waiters.fetch_sub(1, std::memory_order_seq_cst);
+  } else {
+    gopark(&parkunlock_chan, &c->lock, WaitReason::kChanReceive);
+  }
   RaceAcquire(c);
   if (t0 != 0) blockevent(nanotime() - t0, 1);
   *received = mysg.success;
@@ -315,6 +331,9 @@ int chancap(const Hchan* c) {
 }
 
 void chanmarktimer(Hchan* c) { c->timer = true; }
+
+std::atomic<void (*)()> g_timerchan_poll{nullptr};
+std::atomic<int32_t> g_timerchan_waiters{0};
 
 void chandrain(Hchan* c) {
   c->lock.lock();

@@ -102,6 +102,27 @@ TEST(ChanFatalTest, PendingTimerIsNotDeadlock) {
   EXPECT_EQ(r.output, "ok\n");
 }
 
+// Go 1.23+ timers (checked with Go 1.26 on the same programs): only a timer
+// whose channel a goroutine is blocked on, a Sleep or an AfterFunc counts as
+// pending; an armed Ticker or Timer nobody receives from does not hide the
+// deadlock.
+TEST(ChanFatalTest, UnwatchedTimerChannelsDoNotHideDeadlock) {
+  Result r = RunHelper("deadlock_unwatched_ticker");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith(kDeadlock));
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [chan receive (nil chan)]:\n"));
+  r = RunHelper("deadlock_dropped_ticker");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, StartsWith(kDeadlock));
+  EXPECT_THAT(r.output, HasSubstr("goroutine 1 [chan receive]:\n"));
+}
+
+TEST(ChanFatalTest, BlockedOnTimerChannelIsNotDeadlock) {
+  Result r = RunHelper("timer_select_pending");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "ok 1\n");
+}
+
 TEST(ChanFatalTest, PendingIOIsNotDeadlock) {
   Result r = RunHelper("io_pending");
   EXPECT_EQ(r.status, 0) << r.output;
@@ -118,11 +139,13 @@ TEST(ChanFatalTest, SyncFatalErrors) {
   r = RunHelper("runlock_unlocked");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_THAT(r.output,
-              StartsWith("fatal error: sync: RUnlock of unlocked RWMutex\n"));
+              StartsWith("fatal error: sync: RUnlock of unlocked RWMutex\n"
+                         "\ngoroutine 1 [running]:\n"));
   r = RunHelper("rwunlock_unlocked");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_THAT(r.output,
-              StartsWith("fatal error: sync: Unlock of unlocked RWMutex\n"));
+              StartsWith("fatal error: sync: Unlock of unlocked RWMutex\n"
+                         "\ngoroutine 1 [running]:\n"));
 }
 
 TEST(ChanFatalTest, Panics) {

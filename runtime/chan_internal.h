@@ -57,6 +57,22 @@ void chandrain(Hchan* c);
 // Non-blocking send used by timers; drops the value if the buffer is full.
 bool chansendnb(Hchan* c, void* ep);
 
+// Set once by the timers (time.cc) before the first timer channel exists.
+// Go 1.23 keeps a channel timer in a heap only while a goroutine is blocked on
+// its channel, and a receive runs the timer if it is due (maybeRunChan). Here
+// channel timers stay in their heap but count as pending for the scheduler
+// only while some goroutine is blocked on a timer channel (so an unreferenced
+// Ticker no longer hides a deadlock, as in Go); so a receive from a timer
+// channel first fires the timers that are due (this hook), since no thread
+// may be sleeping until them. Called with no lock held.
+extern std::atomic<void (*)()> g_timerchan_poll;
+// Goroutines parked in a receive or select with a timer channel case: while
+// there are any, every armed timer counts as pending (time.cc).
+extern std::atomic<int32_t> g_timerchan_waiters;
+inline void timerchan_poll() {
+  if (void (*f)() = g_timerchan_poll.load(std::memory_order_acquire)) f();
+}
+
 }  // namespace go::runtime::internal
 
 #endif  // GOTEST_RUNTIME_CHAN_INTERNAL_H_

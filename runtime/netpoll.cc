@@ -405,7 +405,11 @@ using runtime::internal::BlockingRegion;
 using runtime::internal::OpRef;
 using runtime::internal::PollDesc;
 
-FD::FD(int fd) : fd_(fd) {
+FD::FD(int fd) : FD(fd, /*poll=*/true) {}
+
+FD FD::NewBlocking(int fd) { return FD(fd, /*poll=*/false); }
+
+FD::FD(int fd, bool poll) : fd_(fd) {
   if (fd < 0) return;
   runtime::internal::netpollinit();
   pd_ = runtime::internal::pd_alloc();
@@ -420,12 +424,13 @@ FD::FD(int fd) : fd_(fd) {
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = pd_;
   runtime::internal::RaceRelease(pd_);
-  int flags = fcntl(fd, F_GETFL);
+  int flags = poll ? fcntl(fd, F_GETFL) : -1;
   if (flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) >= 0 &&
       runtime::internal::sys_epoll_ctl(EPOLL_CTL_ADD, fd, &ev) == 0) {
     pd_->pollable = true;
   } else {
-    // Not pollable (EPERM: a regular file): plain blocking calls.
+    // Not pollable (EPERM: a regular file), or NewBlocking: plain blocking
+    // calls.
     if (flags >= 0) fcntl(fd, F_SETFL, flags);
     pd_->pollable = false;
   }

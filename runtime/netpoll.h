@@ -49,6 +49,11 @@ class FD {
   FD() = default;
   // Takes ownership of fd: sets O_NONBLOCK and registers it with netpoll.
   explicit FD(int fd);
+  // Takes ownership of fd as it is, without netpoll (Go's os.NewFile of a
+  // descriptor in blocking mode): every operation is a blocking system call
+  // in a BlockingRegion, so sysmon hands the goroutine's P to another thread
+  // while it blocks. Pollable() is false.
+  static FD NewBlocking(int fd);
   FD(FD&& o) noexcept;
   FD& operator=(FD&& o) noexcept;
   FD(const FD&) = delete;
@@ -88,6 +93,8 @@ class FD {
   void SetWriteDeadline(absl::Time t);
 
  private:
+  FD(int fd, bool poll);
+
   int fd_ = -1;
   runtime::internal::PollDesc* pd_ = nullptr;
 };

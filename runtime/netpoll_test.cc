@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "runtime/chan.h"
+#include "runtime/dump.h"
 #include "runtime/runtime.h"
 #include "runtime/sync.h"
 #include "runtime/time.h"
@@ -156,6 +157,59 @@ TEST(NetpollTest, RegularFileIsNotPollable) {
     char buf[8] = {};
     EXPECT_EQ(f.Read(buf, sizeof buf), 4);
     EXPECT_STREQ(buf, "data");
+  });
+}
+
+TEST(NetpollTest, DevZeroIsNotPollable) {
+  // A character device epoll refuses: reads are plain calls that return.
+  RunG([] {
+    poll::FD f(open("/dev/zero", O_RDONLY | O_CLOEXEC));
+    ASSERT_GE(f.Sysfd(), 0);
+    EXPECT_FALSE(f.Pollable());
+    char buf[64];
+    std::memset(buf, 1, sizeof buf);
+    EXPECT_EQ(f.Read(buf, sizeof buf), 64);
+    EXPECT_EQ(buf[0], 0);
+    EXPECT_EQ(buf[63], 0);
+  });
+}
+
+TEST(NetpollTest, BlockingCallOnNonPollableFDIsHandedOff) {
+  // A descriptor outside netpoll whose read(2) really blocks (a pipe left in
+  // blocking mode, Go's os.NewFile case): on one P, the reader must not stall
+  // the scheduler. Its goroutine shows as [syscall] while the call blocks
+  // (it is in a BlockingRegion, so sysmon hands the P on), and the writer,
+  // which needs that P, runs and unblocks it.
+  RunG([] {
+    int prev = runtime::GOMAXPROCS(1);
+    int fds[2];
+    ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+    poll::FD r = poll::FD::NewBlocking(fds[0]);
+    poll::FD w = poll::FD::NewBlocking(fds[1]);
+    EXPECT_FALSE(r.Pollable());
+    EXPECT_EQ(fcntl(r.Sysfd(), F_GETFL) & O_NONBLOCK, 0);
+    std::atomic<int64_t> reader_id{0};
+    Chan<std::string> got = MakeChan<std::string>(1);
+    Go([&] {
+      reader_id = runtime::internal::ListGoroutines()[0].id;
+      char buf[16];
+      ssize_t n = r.Read(buf, sizeof buf);
+      got.Send(n > 0 ? std::string(buf, n) : "error " + std::to_string(n));
+    });
+    // Wait (yielding the P) until the reader is inside read(2).
+    std::string status;
+    for (int i = 0; i < 600000 && status != "syscall"; i++) {
+      runtime::Gosched();
+      if (reader_id.load() == 0) continue;
+      for (const auto& rec : runtime::internal::ListGoroutines()) {
+        if (rec.id == reader_id.load()) status = rec.status;
+      }
+      if (status != "syscall") time::Sleep(absl::Microseconds(50));
+    }
+    EXPECT_EQ(status, "syscall");
+    EXPECT_EQ(w.Write("hi", 2), 2);
+    EXPECT_EQ(got.Recv(), "hi");
+    runtime::GOMAXPROCS(prev);
   });
 }
 

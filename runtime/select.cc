@@ -30,6 +30,7 @@ struct SelState {
   Scase* cases;
   uint16_t* lockorder;
   int n;
+  bool timer = false;  // a receive case on a timer channel
 };
 
 void sellock(const SelState& s) {
@@ -54,7 +55,14 @@ void selunlock(const SelState& s) {
 }
 
 bool selparkcommit(G*, void* arg) {
-  selunlock(*static_cast<const SelState*>(arg));
+  const SelState& s = *static_cast<const SelState*>(arg);
+  // Read before unlocking: once the channels are unlocked the goroutine may be
+  // readied, run elsewhere and reuse the stack that s lives on.
+  bool timer = s.timer;
+  selunlock(s);
+  // Blocked on a timer channel: its timer now counts as pending
+  // (chan_internal.h).
+  if (timer) PollHooksChanged();
   return true;
 }
 
@@ -103,6 +111,16 @@ int selectgo(Scase* cases, uint16_t* order, int ncases, bool block,
     if (!block) return -1;
     gopark(nullptr, nullptr, WaitReason::kSelect);
     fatal("unreachable");
+  }
+
+  // Go's maybeRunChan for timer channels, before any channel lock is held.
+  for (int k = 0; k < norder; k++) {
+    const Scase& cas = cases[pollorder[k]];
+    if (!cas.send && cas.c->timer) {
+      st.timer = true;
+      timerchan_poll();
+      break;  // one poll fires every due timer
+    }
   }
 
   int64_t t0 = BlockProfileEnabled() ? nanotime() : 0;
@@ -178,7 +196,9 @@ int selectgo(Scase* cases, uint16_t* order, int ncases, bool block,
     }
   }
   set_param(gp, nullptr);
+  if (st.timer) g_timerchan_waiters.fetch_add(1, std::memory_order_seq_cst);
   gopark(&selparkcommit, &st, WaitReason::kSelect);
+  if (st.timer) g_timerchan_waiters.fetch_sub(1, std::memory_order_seq_cst);
 
   // Pass 3: find the winner, dequeue the rest.
   sellock(st);

@@ -59,10 +59,18 @@ class Mutex {
   Mutex& operator=(const Mutex&) = delete;
 
   void Lock() {
-    int32_t expected = 0;
-    if (state_.compare_exchange_strong(expected, kLocked,
-                                       std::memory_order_acquire,
-                                       std::memory_order_relaxed)) {
+    // Fast path: CAS(0, kLocked), as Go. If that fails on a mutex that is
+    // neither locked nor starving (waiters queued, the woken bit set by an
+    // unlocker whose waiter is on its way), one more CAS takes it: what
+    // LockSlow's first iteration would do (a new arrival takes an unlocked
+    // mutex in normal mode), without the call.
+    int32_t old = 0;
+    if (state_.compare_exchange_strong(old, kLocked, std::memory_order_acquire,
+                                       std::memory_order_relaxed) ||
+        ((old & (kLocked | kStarving)) == 0 &&
+         state_.compare_exchange_strong(old, old | kLocked,
+                                        std::memory_order_acquire,
+                                        std::memory_order_relaxed))) {
       Acquired();
       return;
     }
@@ -72,7 +80,13 @@ class Mutex {
   void Unlock() {
     Releasing();
     int32_t n = state_.fetch_sub(kLocked, std::memory_order_release) - kLocked;
-    if (n != 0) UnlockSlow(n);
+    // The slow path only when it has something to do: report an unlock of an
+    // unlocked mutex (kLocked set in n), hand off in starvation mode, or wake
+    // a waiter when nobody has been woken and nobody took the lock since.
+    if ((n & (kLocked | kStarving)) != 0 ||
+        ((n >> kWaiterShift) != 0 && (n & kWoken) == 0)) {
+      UnlockSlow(n);
+    }
   }
 
   void lock() { Lock(); }

@@ -30,6 +30,7 @@
 #include "runtime/lock.h"
 #include "runtime/panic.h"
 #include "runtime/park.h"
+#include "runtime/proc.h"
 #include "runtime/runtime.h"
 #include "runtime/runtime2.h"
 #include "runtime/sudog.h"
@@ -74,9 +75,20 @@ struct alignas(64) TimerShard {
   Lock mu;
   std::vector<HeapEntry> heap;
   std::atomic<int64_t> min_when{INT64_MAX};
+  // Entries that always count as pending (all but channel timers); written
+  // under mu.
+  std::atomic<int32_t> nkeep{0};
+  // Pollers between popping due timers and firing them, so a receive from a
+  // timer channel can wait for a value another thread has popped.
+  std::atomic<int32_t> firing{0};
 };
 
 namespace {
+
+// Whether t, in a heap, always counts as pending for the scheduler: all but
+// channel timers, which count only while a goroutine is blocked on a timer
+// channel (see timers_next_deadline).
+bool counts(const TimerImpl* t) { return t->kind != TimerKind::kChan; }
 
 // Never destroyed: threads poll the heaps until the process is gone.
 TimerShard* const g_shards = new TimerShard[kTimerShards];
@@ -119,6 +131,7 @@ void siftdown(std::vector<HeapEntry>& h, int i) {
 }
 
 void heap_remove(TimerShard* s, TimerImpl* t) {
+  if (counts(t)) s->nkeep.fetch_sub(1, std::memory_order_relaxed);
   std::vector<HeapEntry>& h = s->heap;
   int i = t->index;
   int last = static_cast<int>(h.size()) - 1;
@@ -144,6 +157,7 @@ TimerShard* pick_shard() {
 
 G* poll_timers(int64_t now, void*);
 int64_t timers_next_deadline(void*);
+void timerchan_poll_due();
 
 void ensure_hook() {
   static const bool registered = [] {
@@ -152,6 +166,7 @@ void ensure_hook() {
     hook.next_deadline = &timers_next_deadline;
     hook.arg = nullptr;
     AddPollHook(hook);
+    g_timerchan_poll.store(&timerchan_poll_due, std::memory_order_release);
     return true;
   }();
   (void)registered;
@@ -166,6 +181,7 @@ bool arm(TimerImpl* t, int64_t when) {
   s->mu.lock();
   s->heap.push_back({when, t});
   siftup(s->heap, static_cast<int>(s->heap.size()) - 1);
+  if (counts(t)) s->nkeep.fetch_add(1, std::memory_order_relaxed);
   t->self = t->weak_from_this().lock();
   t->shard.store(s, std::memory_order_release);
   bool earliest = s->heap[0].t == t;
@@ -253,6 +269,7 @@ G* poll_timers(int64_t now, void*) {
       constexpr int kBatch = 32;
       Fired batch[kBatch];
       int n = 0;
+      s.firing.fetch_add(1, std::memory_order_seq_cst);
       s.mu.lock();
       while (n < kBatch && !s.heap.empty() && s.heap[0].when <= now) {
         TimerImpl* t = s.heap[0].t;
@@ -266,19 +283,52 @@ G* poll_timers(int64_t now, void*) {
       set_min(&s);
       s.mu.unlock();
       for (int i = 0; i < n; i++) fire(batch[i], now);
+      s.firing.fetch_sub(1, std::memory_order_release);
       if (n < kBatch) break;
     }
   }
   return scope.Take();
 }
 
+// The earliest deadline of a timer that counts as pending. Go 1.23 heaps a
+// channel timer only while a goroutine is blocked on its channel; here a
+// shard's minimum counts if the shard holds an always-counting timer (an
+// earlier channel timer in it then just fires on time), or if any goroutine
+// is blocked on a timer channel (chan.cc and select.cc count them and call
+// PollHooksChanged, so a sleeping thread looks again). So an armed Timer or
+// Ticker nobody waits on keeps no thread sleeping for it and does not hide a
+// deadlock. (Coarser than Go in one way: while some goroutine waits on a
+// timer channel, every armed channel timer counts.)
 int64_t timers_next_deadline(void*) {
+  bool watched = g_timerchan_waiters.load(std::memory_order_seq_cst) > 0;
   int64_t best = INT64_MAX;
   for (int i = 0; i < kTimerShards; i++) {
     TimerShard& s = g_shards[i];
-    best = std::min(best, s.min_when.load(std::memory_order_acquire));
+    int64_t min = s.min_when.load(std::memory_order_acquire);
+    if (min < best &&
+        (watched || s.nkeep.load(std::memory_order_acquire) > 0)) {
+      best = min;
+    }
   }
   return best == INT64_MAX ? kNothingPending : best;
+}
+
+// Go's maybeRunChan (chan_internal.h): fires the timers that are due, from
+// the receiving goroutine or thread.
+void timerchan_poll_due() {
+  int64_t now = nanotime();
+  bool due = false;
+  for (int i = 0; i < kTimerShards && !due; i++) {
+    due = g_shards[i].min_when.load(std::memory_order_acquire) <= now;
+  }
+  if (due) {
+    if (G* list = poll_timers(now, nullptr)) injectglist(list);
+  }
+  // A timer another thread popped (so no longer due in its heap) may not
+  // have delivered its value yet: wait for those firings, which never block.
+  for (int i = 0; i < kTimerShards; i++) {
+    while (g_shards[i].firing.load(std::memory_order_acquire) > 0) CpuRelax();
+  }
 }
 
 int64_t when_after(absl::Duration d) {

@@ -15,7 +15,12 @@
 // Timers live in sharded 4-ary heaps (one shard per P, up to kTimerShards)
 // that the scheduler polls through a PollHook (park.h): an idle thread sleeps
 // exactly until the earliest timer, and sysmon fires due timers when every P
-// is busy. A pending timer keeps the deadlock detector quiet, as in Go.
+// is busy. As in Go 1.23+, a Sleep, an AfterFunc and a timer whose channel a
+// goroutine is blocked receiving from (Recv or Select) count as pending work
+// and keep the deadlock detector quiet; an armed Timer or Ticker that nobody
+// is blocked on does not (Go only heaps those timers when a goroutine blocks
+// on the channel), and a receive from a timer channel first fires the timers
+// that are due, so their value is there once the time has passed.
 //
 // Timer channels have Go 1.23 semantics: they behave as unbuffered (Len and
 // Cap are 0), and after Stop or Reset returns no stale value from before the
@@ -25,7 +30,8 @@
 // Deviations from Go: Now() is absl::Now() (wall clock, no monotonic reading;
 // Since/Until use it too). A Ticker is stopped when its last Ticker handle is
 // destroyed, and Tick's ticker lives forever (Go 1.23 would collect an
-// unreferenced one).
+// unreferenced one; like Go's, it does not count as pending work while nobody
+// waits on its channel).
 
 #ifndef GOTEST_RUNTIME_TIME_H_
 #define GOTEST_RUNTIME_TIME_H_

@@ -9,6 +9,7 @@
 #include "runtime/time.h"
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -174,8 +175,10 @@ TEST(TimeTest, StopResetRaces) {
 TEST(TimeTest, Ticker) {
   RunG([] {
     constexpr absl::Duration kPeriod = absl::Milliseconds(5);
-    time::Ticker tk = time::NewTicker(kPeriod);
+    // t0 before NewTicker: taken after it, a thread descheduled in between
+    // would start the clock late and the five ticks would seem early.
     absl::Time t0 = time::Now();
+    time::Ticker tk = time::NewTicker(kPeriod);
     for (int i = 0; i < 5; i++) ASSERT_TRUE(tk.C.Recv().has_value());
     absl::Duration d = time::Since(t0);
     EXPECT_GE(d, 5 * kPeriod - absl::Milliseconds(1));
@@ -219,6 +222,33 @@ TEST(TimeTest, AfterFunc) {
       time::Sleep(absl::Milliseconds(1));
     }
     EXPECT_TRUE(ran.load());
+  });
+}
+
+TEST(TimeTest, DueTimerValueIsThereForTheReceive) {
+  // Go 1.23 (maybeRunChan): once a channel timer's time has passed, a
+  // non-blocking receive or select sees its value, even if no thread woke
+  // for the timer (a timer nobody is blocked on does not count as pending,
+  // so no thread sleeps until it). Busy-waiting on the clock, never entering
+  // the scheduler, makes "no thread fired it yet" the likely case.
+  RunG([] {
+    auto spin_past = [](std::chrono::steady_clock::time_point t) {
+      while (std::chrono::steady_clock::now() < t) {
+      }
+    };
+    for (int i = 0; i < 20; i++) {
+      auto t0 = std::chrono::steady_clock::now();
+      time::Timer t = time::NewTimer(absl::Microseconds(100));
+      spin_past(t0 + std::chrono::microseconds(300));
+      EXPECT_TRUE(t.C.TryRecv().has_value()) << "iteration " << i;
+
+      t0 = std::chrono::steady_clock::now();
+      time::Ticker tk = time::NewTicker(absl::Microseconds(100));
+      spin_past(t0 + std::chrono::microseconds(300));
+      bool ticked = false;
+      Select(OnRecv(tk.C, [&](auto) { ticked = true; }), OnDefault());
+      EXPECT_TRUE(ticked) << "iteration " << i;
+    }
   });
 }
 

@@ -70,6 +70,52 @@ int TimerPending() {
   });
 }
 
+// Go 1.23+ (checked against Go 1.26): a Timer or Ticker that nobody is
+// blocked receiving from does not count as pending, so main blocking on a
+// channel nobody sends on is a deadlock even with it armed. If it wrongly
+// counted, the program would hang: alarm() turns that into a SIGALRM death.
+int DeadlockUnwatchedTicker() {
+  alarm(60);
+  return go::runtime::Run([] {
+    go::time::Ticker tk = go::time::NewTicker(absl::Milliseconds(1));
+    go::time::Timer t = go::time::NewTimer(absl::Hours(1));
+    go::Chan<int>().Recv();
+  });
+}
+
+// A Ticker that was made and dropped (Go: collected; here stopped) and a
+// pending time.After channel nobody receives from: a deadlock too.
+int DeadlockDroppedTicker() {
+  alarm(60);
+  return go::runtime::Run([] {
+    { go::time::NewTicker(absl::Milliseconds(1)); }
+    go::time::After(absl::Hours(1));
+    go::time::Tick(absl::Milliseconds(1));
+    go::Chan<int> c = go::MakeChan<int>();
+    c.Recv();
+  });
+}
+
+// Blocked in a select on time.After's channel (and one nobody sends on):
+// that timer counts, no deadlock; the select takes the timeout. The same for
+// a plain receive from a Timer's channel and for AfterFunc.
+int TimerSelectPending() {
+  alarm(60);
+  return go::runtime::Run([] {
+    go::Chan<int> never = go::MakeChan<int>();
+    go::Chan<int> done = go::MakeChan<int>();
+    int chosen =
+        go::Select(go::OnRecv(never),
+                   go::OnRecv(go::time::After(absl::Milliseconds(100))));
+    go::time::Timer t = go::time::NewTimer(absl::Milliseconds(50));
+    t.C.Recv();
+    go::time::AfterFunc(absl::Milliseconds(50), [done] { done.Send(1); });
+    done.Recv();
+    std::printf("ok %d\n", chosen);
+    return 0;
+  });
+}
+
 // Main reads a pipe whose writer is another process that writes after a
 // delay: only an I/O wait is pending, which is not a deadlock either.
 int IOPending() {
@@ -204,6 +250,9 @@ int main(int argc, char** argv) {
   if (mode == "deadlock_select") return DeadlockSelect();
   if (mode == "deadlock_mutex") return DeadlockMutex();
   if (mode == "timer_pending") return TimerPending();
+  if (mode == "deadlock_unwatched_ticker") return DeadlockUnwatchedTicker();
+  if (mode == "deadlock_dropped_ticker") return DeadlockDroppedTicker();
+  if (mode == "timer_select_pending") return TimerSelectPending();
   if (mode == "io_pending") return IOPending();
   if (mode == "unlock_unlocked") return UnlockUnlocked();
   if (mode == "runlock_unlocked") return RUnlockUnlocked();
