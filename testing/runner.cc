@@ -23,6 +23,7 @@
 #include "runtime/runtime.h"
 #include "testing/chatty.h"
 #include "testing/duration.h"
+#include "testing/junit.h"
 #include "testing/state.h"
 
 namespace go::testing::internal {
@@ -34,12 +35,16 @@ constexpr char kParallelConflict[] =
     "not use "
     "t.Parallel";
 
+// Go's `running` map as an intrusive list of the running tests' states:
+// starting and ending a test allocates nothing. A state leaves the list
+// before it can be freed.
 std::mutex g_running_mu;
-std::map<std::string, int64_t>* g_running = new std::map<std::string, int64_t>;
+State* g_running = nullptr;
 
 std::mutex g_goroutines_mu;
 absl::flat_hash_map<int64_t, State*>* g_goroutines =
     new absl::flat_hash_map<int64_t, State*>;
+uint64_t g_bind_seq = 0;  // counts Bind/UnbindGoroutine calls
 
 [[noreturn]] void Throw(std::string msg) {
   throw runtime::Panic(std::move(msg));
@@ -80,26 +85,63 @@ int64_t Nanotime() {
 }
 
 std::string FmtDuration(int64_t ns) {
+  // "%.2f" of ns/1e9 in integers (it runs for every test with -v). Below 1e15
+  // ns the double ns/1e9 is within 1e-10 of the exact value, so it rounds as
+  // the exact value does, except at an exact tie: printf's choice there is
+  // made on the double, so ask printf.
+  constexpr int64_t kCenti = 10'000'000;
+  if (ns >= 0 && ns < 1'000'000'000'000'000 && ns % kCenti != kCenti / 2) {
+    int64_t cs = ns / kCenti + (ns % kCenti > kCenti / 2 ? 1 : 0);
+    char buf[32];
+    char* end = buf + sizeof buf;
+    char* p = end;
+    *--p = 's';
+    *--p = static_cast<char>('0' + cs % 10);
+    *--p = static_cast<char>('0' + cs / 10 % 10);
+    *--p = '.';
+    int64_t whole = cs / 100;
+    do {
+      *--p = static_cast<char>('0' + whole % 10);
+      whole /= 10;
+    } while (whole != 0);
+    return std::string(p, end);
+  }
   return absl::StrFormat("%.2fs", static_cast<double>(ns) / 1e9);
 }
 
-void SetRunning(const std::string& name, int64_t since) {
+void SetRunning(State* s, int64_t since) {
   std::lock_guard<std::mutex> l(g_running_mu);
-  (*g_running)[name] = since;
+  s->running_since = since;
+  if (s->in_running) return;
+  s->in_running = true;
+  s->running_prev = nullptr;
+  s->running_next = g_running;
+  if (g_running != nullptr) g_running->running_prev = s;
+  g_running = s;
 }
 
-void ClearRunning(const std::string& name) {
+void ClearRunning(State* s) {
   std::lock_guard<std::mutex> l(g_running_mu);
-  g_running->erase(name);
+  if (!s->in_running) return;
+  s->in_running = false;
+  if (s->running_prev != nullptr) {
+    s->running_prev->running_next = s->running_next;
+  } else {
+    g_running = s->running_next;
+  }
+  if (s->running_next != nullptr)
+    s->running_next->running_prev = s->running_prev;
+  s->running_prev = s->running_next = nullptr;
 }
 
 std::vector<std::string> RunningList() {
   std::vector<std::string> list;
   int64_t now = Nanotime();
   std::lock_guard<std::mutex> l(g_running_mu);
-  for (const auto& [name, since] : *g_running) {
+  for (const State* s = g_running; s != nullptr; s = s->running_next) {
+    const std::string& name = s->name;
     // time.Duration.Round(time.Second).
-    int64_t d = now - since;
+    int64_t d = now - s->running_since;
     int64_t rounded = (d + 500000000) / 1000000000 * 1000000000;
     list.push_back(absl::StrCat(
         name, " (", FormatGoDuration(absl::Nanoseconds(rounded)), ")"));
@@ -111,11 +153,30 @@ std::vector<std::string> RunningList() {
 void BindGoroutine(int64_t goid, State* s) {
   std::lock_guard<std::mutex> l(g_goroutines_mu);
   (*g_goroutines)[goid] = s;
+  g_bind_seq++;
 }
 
 void UnbindGoroutine(int64_t goid) {
   std::lock_guard<std::mutex> l(g_goroutines_mu);
   g_goroutines->erase(goid);
+  g_bind_seq++;
+}
+
+bool OnlyTestGoroutines() {
+  // A bound goroutine is always a live one (bound in TRunner after its start,
+  // unbound before its end), so equal counts at one instant mean every live
+  // goroutine is bound. The runtime's count is read between two looks at the
+  // bindings; no bind or unbind in between makes it that instant.
+  size_t bound;
+  uint64_t seq;
+  {
+    std::lock_guard<std::mutex> l(g_goroutines_mu);
+    bound = g_goroutines->size();
+    seq = g_bind_seq;
+  }
+  int live = runtime::NumGoroutine();
+  std::lock_guard<std::mutex> l(g_goroutines_mu);
+  return seq == g_bind_seq && live >= 0 && static_cast<size_t>(live) == bound;
 }
 
 State* StateOfGoroutine(int64_t goid) {
@@ -219,13 +280,19 @@ void State::Log(std::string s) {
     if (!n->done && n->chatty != nullptr) {
       std::string indented = "    ";
       indented.append(line.data(), line.size());
-      n->chatty->Printf(n->name, indented);
+      // Benchmarks print no "=== NAME" lines: straight to stdout (Go).
+      if (n->bench) {
+        WriteStdout(indented);
+      } else {
+        n->chatty->Printf(n->name, indented);
+      }
     } else {
       n->output.append("    ");
       n->output.append(line.data(), line.size());
     }
     rest.remove_prefix(end);
   }
+  if (n->junit != nullptr) JUnitLog(n, s);
 }
 
 void State::RunCleanups() {
@@ -259,7 +326,6 @@ namespace {
 
 void Report(State* t) {
   if (t->parent == nullptr) return;
-  std::string d = FmtDuration(t->duration);
   const char* what = nullptr;
   if (t->Failed()) {
     what = "FAIL";
@@ -268,8 +334,47 @@ void Report(State* t) {
     what = t->skipped ? "SKIP" : "PASS";
   }
   if (what == nullptr) return;
-  t->FlushToParent(t->name,
-                   absl::StrCat("--- ", what, ": ", t->name, " (", d, ")\n"));
+  t->FlushToParent(t->name, absl::StrCat("--- ", what, ": ", t->name, " (",
+                                         FmtDuration(t->duration), ")\n"));
+}
+
+// Frees a finished child's state (Go's garbage collector would, once nothing
+// refers to it), unless something may still use it: it is then kept, owned by
+// its parent, which is kept too.
+void ReleaseChild(State* parent, State* child) {
+  if (!child->releasable.load()) {
+    parent->releasable.store(false);
+    return;
+  }
+  std::unique_ptr<State> owned;
+  {
+    std::lock_guard<std::mutex> l(parent->mu);
+    auto& kids = parent->children;
+    // A sequential subtest is the last one added, but for parallel ones.
+    for (auto it = kids.end(); it != kids.begin();) {
+      --it;
+      if (it->get() == child) {
+        owned = std::move(*it);
+        kids.erase(it);
+        break;
+      }
+    }
+  }
+}
+
+// ReleaseChild for all of parent's subtests, once they have all finished
+// (after the wait for the parallel ones): one pass.
+void ReleaseChildren(State* parent) {
+  std::vector<std::unique_ptr<State>> freed;
+  std::lock_guard<std::mutex> l(parent->mu);
+  auto& kids = parent->children;
+  auto keep = std::stable_partition(
+      kids.begin(), kids.end(),
+      [](const std::unique_ptr<State>& c) { return !c->releasable.load(); });
+  freed.assign(std::make_move_iterator(keep),
+               std::make_move_iterator(kids.end()));
+  kids.erase(keep, kids.end());
+  if (!kids.empty()) parent->releasable.store(false);
 }
 
 }  // namespace
@@ -277,6 +382,7 @@ void Report(State* t) {
 void TRunner(State* t, Closure fn) {
   t->goid = runtime::GoID();
   BindGoroutine(t->goid, t);
+  if (t->parent != nullptr && JUnitEnabled()) JUnitStart(t);
   t->start = Nanotime();
   bool exited = false;
   try {
@@ -328,25 +434,34 @@ void TRunner(State* t, Closure fn) {
   t->duration += Nanotime() - t->start;
   if (!t->sub.empty()) {
     t->ctx->Release();
-    ClearRunning(t->name);
+    ClearRunning(t);
     t->barrier.Fire();
     for (State* sub : t->sub) sub->signal.Recv();
+    t->sub.clear();
+    ReleaseChildren(t);
     int64_t cleanup_start = Nanotime();
-    SetRunning(t->name, cleanup_start);
+    SetRunning(t, cleanup_start);
     t->RunCleanups();
     t->duration += Nanotime() - cleanup_start;
     if (!t->is_parallel) t->ctx->WaitParallel();
   } else if (t->is_parallel) {
     t->ctx->Release();
   }
-  if (t->parent != nullptr && G().flags.leakcheck) CheckLeaks(t);
+  if (t->parent != nullptr) {
+    if (G().flags.leakcheck) {
+      CheckLeaks(t);
+    } else {
+      t->releasable.store(false);  // goroutines it started may still use it
+    }
+  }
   Report(t);
+  if (t->junit != nullptr) JUnitEnd(t);
   {
     std::lock_guard<std::mutex> l(t->mu);
     t->done = true;
   }
   if (t->parent != nullptr && !t->has_sub.load()) t->SetRan();
-  ClearRunning(t->name);
+  ClearRunning(t);
   UnbindGoroutine(t->goid);
   fn.destroy(fn.obj);
   t->signal.Send(signal);
@@ -405,13 +520,21 @@ bool T::RunClosure(internal::Str name, internal::Closure c) {
     child->chatty->Updatef(child->name,
                            absl::StrCat("=== RUN   ", child->name, "\n"));
   }
-  internal::SetRunning(child->name, internal::Nanotime());
+  internal::SetRunning(child, internal::Nanotime());
   go::Go([child, c] { internal::TRunner(child, c); });
   if (!child->signal.Recv()) runtime::Goexit();
   if (t->chatty != nullptr && t->chatty->json()) {
     t->chatty->Updatef(t->name, absl::StrCat("=== NAME  ", t->name, "\n"));
   }
-  return !child->Failed();
+  bool done;
+  bool failed;
+  {
+    std::lock_guard<std::mutex> l(child->mu);
+    done = child->done;  // else paused in Parallel: the parent releases it
+    failed = child->failed;
+  }
+  if (done) internal::ReleaseChild(t, child);
+  return !failed;
 }
 
 void T::Parallel() {
@@ -429,7 +552,7 @@ void T::Parallel() {
   if (t->chatty != nullptr) {
     t->chatty->Updatef(t->name, absl::StrCat("=== PAUSE ", t->name, "\n"));
   }
-  internal::ClearRunning(t->name);
+  internal::ClearRunning(t);
   t->signal.Send(true);       // release the calling test
   t->parent->barrier.Wait();  // wait for the parent test to complete
   t->ctx->WaitParallel();
@@ -437,7 +560,7 @@ void T::Parallel() {
     t->chatty->Updatef(t->name, absl::StrCat("=== CONT  ", t->name, "\n"));
   }
   int64_t now = internal::Nanotime();
-  internal::SetRunning(t->name, now);
+  internal::SetRunning(t, now);
   t->start = now;
 }
 

@@ -25,6 +25,7 @@
 namespace go::testing::internal {
 
 class Chatty;
+struct JUnitEntry;  // junit.cc
 
 // Go's testState: shared by all tests of one run (one -count/-cpu round).
 struct RunContext {
@@ -64,6 +65,7 @@ struct State {
   std::atomic<bool> cleanup_started{false};
   bool is_parallel = false;
   bool deny_parallel = false;  // Setenv/Chdir used
+  bool bench = false;  // a benchmark (benchmark_state.h): -v logs go to stdout
 
   State* parent = nullptr;
   int level = 0;
@@ -90,7 +92,21 @@ struct State {
   // that could have been created by it (leak check).
   int64_t goid = 0;
   int64_t goid_floor = 0;
-  bool panicking = false;  // the panic report is being made
+  bool panicking = false;       // the panic report is being made
+  JUnitEntry* junit = nullptr;  // its JUnit XML record, when one is written
+
+  // Freed by its parent once it and its subtests have reported (Go collects
+  // it), unless it is kept: then false (-leakcheck=false, a goroutine it
+  // started was still alive at its end, or a subtest of it was kept), as
+  // such a goroutine may still use it. Written by the test's goroutine before
+  // its final signal, read by the parent after it.
+  std::atomic<bool> releasable{true};
+
+  // Membership of the running-tests list (SetRunning), under its lock.
+  State* running_prev = nullptr;
+  State* running_next = nullptr;
+  bool in_running = false;
+  int64_t running_since = 0;
 
   bool Failed() const {
     std::lock_guard<std::mutex> l(mu);
@@ -131,15 +147,19 @@ int64_t Nanotime();
 // Go's fmtDuration: "%.2fs".
 std::string FmtDuration(int64_t ns);
 
-// Running tests (Go's `running` map), for the -timeout report.
-void SetRunning(const std::string& name, int64_t since);
-void ClearRunning(const std::string& name);
+// Running tests (Go's `running` map), for the -timeout report. A state is
+// cleared before it is freed.
+void SetRunning(State* s, int64_t since);
+void ClearRunning(State* s);
 std::vector<std::string> RunningList();
 
 // Goroutine id -> test running on it, for the panic path.
 void BindGoroutine(int64_t goid, State* s);
 void UnbindGoroutine(int64_t goid);
 State* StateOfGoroutine(int64_t goid);
+// True when every live goroutine is running a test (nothing a test started
+// is alive): the leak check's fast path.
+bool OnlyTestGoroutines();
 
 // Writes to the process's stdout / stderr in order with user output.
 void WriteStdout(std::string_view s);

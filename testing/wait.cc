@@ -37,9 +37,8 @@ void Mailbox::Send(bool v) {
 bool Mailbox::Recv() {
   for (;;) {
     mu_.lock();
-    if (!values_.empty()) {
-      bool v = values_.front();
-      values_.pop_front();
+    bool v;
+    if (PopLocked(&v)) {
       mu_.unlock();
       return v;
     }
@@ -50,14 +49,21 @@ bool Mailbox::Recv() {
 
 bool Mailbox::TryRecv(bool* v) {
   std::lock_guard<rt::Lock> l(mu_);
-  if (values_.empty()) return false;
-  *v = values_.front();
-  values_.pop_front();
+  return PopLocked(v);
+}
+
+bool Mailbox::PopLocked(bool* v) {
+  if (head_ == values_.size()) return false;
+  *v = values_[head_++];
+  if (head_ == values_.size()) {
+    values_.clear();
+    head_ = 0;
+  }
   return true;
 }
 
 void Event::Fire() {
-  std::vector<rt::G*> wake;
+  absl::InlinedVector<rt::G*, 2> wake;
   {
     std::lock_guard<rt::Lock> l(mu_);
     fired_ = true;
@@ -88,9 +94,16 @@ void Semaphore::Release() {
   {
     std::lock_guard<rt::Lock> l(mu_);
     tokens_++;
-    if (!waiters_.empty()) {
-      wake = waiters_.front();
-      waiters_.pop_front();
+    if (head_ < waiters_.size()) {
+      wake = waiters_[head_++];
+      if (head_ == waiters_.size()) {
+        waiters_.clear();
+        head_ = 0;
+      } else if (head_ >= 64 && head_ * 2 >= waiters_.size()) {
+        // Never drained (waiters keep coming): drop the taken prefix.
+        waiters_.erase(waiters_.begin(), waiters_.begin() + head_);
+        head_ = 0;
+      }
     }
   }
   if (wake != nullptr) rt::goready(wake);

@@ -18,9 +18,11 @@
 #ifndef GOTEST_TESTING_WAIT_H_
 #define GOTEST_TESTING_WAIT_H_
 
-#include <deque>
+#include <cstddef>
+#include <cstdint>
 #include <mutex>
-#include <vector>
+
+#include "absl/container/inlined_vector.h"
 
 // The locks are the runtime's futex Lock, not std::mutex: gopark releases them
 // on the scheduler's stack, which TSan sees as another thread, and a pthread
@@ -34,7 +36,8 @@ struct G;
 namespace go::testing::internal {
 
 // A queue of values with blocking receive (an unbounded buffered channel of
-// bool).
+// bool). Every test makes one and uses it once or twice, so the storage is
+// inline: no heap allocation until more than a few values or waiters queue.
 class Mailbox {
  public:
   void Send(bool v);
@@ -43,9 +46,12 @@ class Mailbox {
   bool TryRecv(bool* v);
 
  private:
+  bool PopLocked(bool* v);  // with mu_ held
+
   ::go::runtime::internal::Lock mu_;
-  std::deque<bool> values_;
-  std::vector<runtime::internal::G*> waiters_;
+  absl::InlinedVector<bool, 4> values_;  // values_[head_..] are queued
+  size_t head_ = 0;
+  absl::InlinedVector<runtime::internal::G*, 2> waiters_;
 };
 
 // A one-way latch: Wait returns once Fire has been called.
@@ -58,7 +64,7 @@ class Event {
  private:
   ::go::runtime::internal::Lock mu_;
   bool fired_ = false;
-  std::vector<runtime::internal::G*> waiters_;
+  absl::InlinedVector<runtime::internal::G*, 2> waiters_;
 };
 
 // A counting semaphore.
@@ -70,7 +76,8 @@ class Semaphore {
  private:
   ::go::runtime::internal::Lock mu_;
   long tokens_ = 0;
-  std::deque<runtime::internal::G*> waiters_;
+  absl::InlinedVector<runtime::internal::G*, 2> waiters_;  // FIFO from head_
+  size_t head_ = 0;
 };
 
 }  // namespace go::testing::internal
