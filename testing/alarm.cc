@@ -18,6 +18,7 @@
 #include "runtime/dump.h"
 #include "runtime/panic.h"
 #include "testing/duration.h"
+#include "testing/junit.h"
 #include "testing/state.h"
 
 namespace go::testing::internal {
@@ -43,6 +44,7 @@ std::thread* g_thread = nullptr;
   std::string out = "panic: " + msg + "\n\n";
   out += runtime::internal::FormatAllGoroutines(0);
   runtime::internal::WriteStderr(out);
+  JUnitAbort("panic: " + msg);
   _exit(2);
 }
 

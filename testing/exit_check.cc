@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "runtime/panic.h"
+#include "testing/junit.h"
 #include "testing/state.h"
 
 namespace go::testing::internal {
@@ -24,6 +26,11 @@ extern "C" [[noreturn]] void exit(int code) {
     // reports it as the test's panic.
     throw go::runtime::Panic("unexpected call to os.Exit(0) during test");
   }
+  // exit(1) from a test: the report is still written, the running tests as
+  // errors (the premature-exit file stays: Bazel sees the early exit).
+  if (G().tests_running.load())
+    go::testing::internal::JUnitAbort(
+        absl::StrCat("exit(", code, ") during test"));
   using ExitFn = void (*)(int);
   static ExitFn real_exit = reinterpret_cast<ExitFn>(dlsym(RTLD_NEXT, "exit"));
   real_exit(code);

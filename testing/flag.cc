@@ -80,6 +80,10 @@ const std::vector<FlagDef>& Defs() {
        "write the test2json event stream (as go test -json does) to standard "
        "output",
        &Flags::json},
+      {"junitfile", Kind::kString,
+       "write a JUnit XML report of the tests to `file` "
+       "($XML_OUTPUT_FILE under bazel test)",
+       nullptr, &Flags::junitfile},
       {"leakcheck", Kind::kBool,
        "fail a test that leaves goroutines it started running",
        &Flags::leakcheck},

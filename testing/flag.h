@@ -45,6 +45,7 @@ struct Flags {
   bool verbose = false;    // -v
   bool test2json = false;  // -v=test2json (Go's framing for test2json)
   bool json = false;       // -json (ours: write test2json events directly)
+  std::string junitfile;   // -junitfile (ours): write a JUnit XML report
   std::string run;         // -run
   std::string skip;        // -skip
   std::string bench;       // -bench

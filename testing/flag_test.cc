@@ -77,6 +77,8 @@ constexpr std::string_view kUsage = R"GOUSAGE(Usage of ./c.test:
     	show full file names in error messages
   -test.json
     	write the test2json event stream (as go test -json does) to standard output
+  -test.junitfile file
+    	write a JUnit XML report of the tests to file ($XML_OUTPUT_FILE under bazel test)
   -test.leakcheck
     	fail a test that leaves goroutines it started running (default true)
   -test.list regexp

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "runtime/runtime.h"
+#include "testing/junit.h"
 #include "testing/state.h"
 
 namespace go::testing::internal {
@@ -28,6 +29,9 @@ std::terminate_handler g_runtime_terminate = nullptr;
   State* t = nullptr;
   if (std::current_exception()) t = StateOfGoroutine(runtime::GoID());
   if (t == nullptr || t->panicking) {
+    JUnitAbort(std::current_exception()
+                   ? "panic: " + runtime::internal::DescribeCurrentException()
+                   : std::string("std::terminate called"));
     g_runtime_terminate();
     _exit(2);
   }
@@ -38,6 +42,7 @@ std::terminate_handler g_runtime_terminate = nullptr;
   } catch (...) {
     // A cleanup panicked while panicking: Go reports the first panic.
   }
+  JUnitAbort("panic: " + what);
   // Hand the runtime's reporter a panic with Go's re-panic text; the stack it
   // prints is still the one at the original throw (below these frames).
   try {

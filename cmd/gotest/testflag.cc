@@ -69,6 +69,7 @@ constexpr FlagDef kFlags[] = {
     {"fuzz", Kind::kString, true},
     {"fuzzminimizetime", Kind::kString, true},
     {"fuzztime", Kind::kString, true},
+    {"junitfile", Kind::kString, true},
     {"leakcheck", Kind::kBool, true},
     {"list", Kind::kString, true},
     {"memprofile", Kind::kString, true},

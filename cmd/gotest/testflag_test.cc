@@ -33,6 +33,13 @@ TEST(SplitArgs, FlagsBeforeAndAfterPackagesAreRewritten) {
   EXPECT_TRUE(r.driver.verbose);
 }
 
+TEST(SplitArgs, JunitFileIsATestFlag) {
+  SplitResult r = SplitArgs({"./x", "-junitfile", "out.xml"});
+  EXPECT_THAT(r.packages, ElementsAre("./x"));
+  EXPECT_THAT(r.test_args,
+              ElementsAre("-test.timeout=10m0s", "-test.junitfile=out.xml"));
+}
+
 TEST(SplitArgs, TestPrefixedSpellings) {
   SplitResult r =
       SplitArgs({"-test.v", "-test.run", "X", "--test.short", "./x"});
