@@ -48,6 +48,7 @@ enum ThreadStateKind : uint8_t {
   kRegistering = 1,  // getting a block (allocations count globally)
   kActive = 2,       // counting into `block`
   kExited = 3,       // block released at thread exit (count globally)
+  kInHook = 4,       // in a profiler hook: nothing is counted (EnterHook)
 };
 
 // Everything malloc needs per thread: constant-initialized, so access is a
@@ -151,6 +152,7 @@ __attribute__((noinline)) void RegisterThread() {
 
 __attribute__((noinline)) void CountSlow(uint64_t mallocs, uint64_t frees,
                                          uint64_t bytes) {
+  if (tls.kind == kInHook) return;
   if (tls.kind == kNew) RegisterThread();
   if (tls.kind == kActive) {
     ThreadBlock* b = tls.block;
@@ -362,6 +364,25 @@ __attribute__((noinline)) int UnwindStack(uintptr_t* pcs, int max, int skip) {
 }
 #endif
 
+// A profiler hook's own allocations and frees are its bookkeeping, not the
+// program's: Go's MemStats do not count them either (its profiler allocates
+// off the counted heap), so B/op and allocs/op stay exact while the heap
+// profile is on. The fast paths test only `kind == kActive`, so switching
+// kind for the hook's duration costs them nothing.
+uint8_t EnterHook() {
+  ThreadState& t = tls;
+  t.in_hook = true;
+  const uint8_t kind = t.kind;
+  if (kind == kActive) t.kind = kInHook;
+  return kind;
+}
+
+void LeaveHook(uint8_t kind) {
+  ThreadState& t = tls;
+  if (t.kind == kInHook) t.kind = kind;
+  t.in_hook = false;
+}
+
 // Captures the stack of a sampled allocation and reports it. The stack
 // starts `skip` frames above the caller of the allocator's entry point.
 // Frames below that: CaptureStack's caller (this function),
@@ -371,7 +392,7 @@ __attribute__((noinline)) void Sample(void* ptr, size_t size, int skip) {
   const AllocHook on_alloc = g_on_alloc.load(std::memory_order_acquire);
   const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
   if (on_alloc == nullptr && on_free == nullptr) return;
-  tls.in_hook = true;
+  const uint8_t kind = EnterHook();
   uintptr_t pcs[kMaxSampleStackDepth];
   int n;
 #if GOTEST_MALLOC_SANITIZER_HOOKS
@@ -389,7 +410,7 @@ __attribute__((noinline)) void Sample(void* ptr, size_t size, int skip) {
   const uintptr_t cookie =
       on_alloc != nullptr ? on_alloc(ptr, size, pcs, n) : 0;
   SetInsert(reinterpret_cast<uintptr_t>(ptr), size, cookie);
-  tls.in_hook = false;
+  LeaveHook(kind);
 }
 
 __attribute__((noinline)) void MaybeSampleSlow(void* ptr, size_t size,
@@ -441,9 +462,9 @@ __attribute__((noinline)) void SampledFree(void* ptr) {
   if (tls.in_hook) return;
   const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
   if (on_free == nullptr) return;
-  tls.in_hook = true;
+  const uint8_t kind = EnterHook();
   on_free(ptr, e.size, e.cookie);
-  tls.in_hook = false;
+  LeaveHook(kind);
 }
 
 // Counts a free of a non-null pointer; must run before the memory is

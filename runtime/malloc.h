@@ -61,8 +61,11 @@
 // inside the dynamic loader, so nothing on its path has a constructor, takes
 // a lock that malloc itself needs, or allocates: counters are
 // constant-initialized TLS, blocks and the sampled set live in mmap'd
-// memory. The hooks may allocate: a thread-local flag makes allocations made
-// inside a hook (or while capturing a stack) counted but never sampled.
+// memory. The hooks may allocate: what a hook (or the stack capture before
+// it) allocates or frees on its thread is neither sampled nor counted, as
+// Go's MemStats leave out its profiler's own bookkeeping, so B/op and
+// allocs/op do not depend on whether the heap profile is on. (Memory a hook
+// allocated and that is freed later outside a hook counts as a free.)
 //
 // Under AddressSanitizer or ThreadSanitizer the sanitizer owns malloc, so
 // nothing is interposed; the same counting and sampling run from the

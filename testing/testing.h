@@ -1,5 +1,5 @@
-// Go's testing package for C++: tests, subtests, examples and TestMain,
-// written and run as in Go.
+// Go's testing package for C++: tests, subtests, benchmarks, examples and
+// TestMain, written and run as in Go.
 //
 //   #include "testing/testing.h"
 //
@@ -20,9 +20,28 @@
 //
 //   GO_EXAMPLE(ExampleAdd, "3\n") { std::cout << Add(1, 2) << "\n"; }
 //
+//   GO_BENCHMARK(BenchmarkAdd, b) {   // void BenchmarkAdd(go::testing::B* b)
+//     for (int64_t i = 0; i < b->N; i++) go::testing::DoNotOptimize(Add(1, 2));
+//   }
+//   GO_BENCHMARK(BenchmarkAddLoop, b) {  // Go 1.24's b.Loop
+//     Setup();                            // not timed
+//     while (b->Loop()) go::testing::DoNotOptimize(Add(1, 2));
+//   }
+//
 // Link with //testing:main, which provides main(): the binary takes Go's test
-// flags (-v, -run, -count, -parallel, -timeout, -json, ...) and prints what a
-// Go 1.26 test binary prints. See shared/API.md for the whole contract.
+// flags (-v, -run, -bench, -benchtime, -benchmem, -count, -cpu, -parallel,
+// -timeout, -json, ...) and prints what a Go 1.26 test binary prints. See
+// shared/API.md for the whole contract.
+//
+// Benchmarks run after the tests and examples (and not at all if one of
+// them failed), only with -bench=<regexp>, one at a time, each on its own
+// goroutine, as Go's do: a first call with N = 1, then calls with N grown
+// by Go's prediction until one takes -benchtime (default 1s; "100x" means
+// exactly 100 iterations), for each -cpu value (GOMAXPROCS) and -count.
+// Result lines are Go's, byte for byte, so benchstat reads them. With
+// -benchmem or ReportAllocs, B/op and allocs/op count every heap
+// allocation of the process in the timed region (C++ new and C malloc
+// alike, in requested bytes; //testing links the counting allocator).
 //
 // Each test and subtest runs on its own goroutine (runtime/runtime.h). FailNow,
 // Fatal, Fatalf, SkipNow, Skip and Skipf end that goroutine at once by
@@ -42,6 +61,7 @@
 #define GOTEST_TESTING_TESTING_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <source_location>
 #include <type_traits>
@@ -54,6 +74,7 @@
 namespace absl {
 ABSL_NAMESPACE_BEGIN
 class Time;
+class Duration;
 ABSL_NAMESPACE_END
 }  // namespace absl
 
@@ -70,11 +91,24 @@ namespace go::testing {
 
 class T;
 class B;
+class PB;
 class M;
 
 namespace internal {
 
 struct State;
+struct BenchState;
+
+// A callable borrowed for the length of one call (a sub-benchmark's or a
+// RunParallel body): no copy, no allocation in the timed region.
+struct BenchFn {
+  void* obj;
+  void (*call)(void* obj, B* b);
+};
+struct ParallelFn {
+  void* obj;
+  void (*call)(void* obj, PB* pb);
+};
 
 // A string argument (test name, environment variable, directory) without
 // <string>: a string literal, a const char*, or anything with data() and
@@ -324,11 +358,164 @@ class T : public common {
   bool RunClosure(internal::Str name, internal::Closure c);
 };
 
+// What RunParallel's body receives: hands out the iterations of b->N to the
+// goroutines running the body (Go's *testing.PB).
+class PB {
+ public:
+  // Whether there is another iteration to run. Iterations are taken from a
+  // counter shared by all the goroutines `grain` at a time (about 100 us of
+  // work, as Go), so Next is usually a local decrement.
+  bool Next() {
+    if (cache_ > 0) {
+      cache_--;
+      return true;
+    }
+    return Refill();
+  }
+
+ private:
+  friend class B;
+  PB() = default;
+  bool Refill();
+  uint64_t* global_n_ = nullptr;  // updated with atomic builtins
+  uint64_t grain_ = 0;
+  uint64_t cache_ = 0;
+  uint64_t bn_ = 0;
+};
+
+// A benchmark: passed to GO_BENCHMARK functions and to sub-benchmarks (Go's
+// *testing.B). Everything of common applies (Log, Error, Fatal, Skip,
+// Helper, Cleanup, Name, TempDir, Setenv, Chdir, Context, ...). Logs are
+// always printed, after the result line ("--- BENCH: name"), as in Go;
+// cleanups run after every call of the benchmark function.
+class B : public common {
+ public:
+  // The number of iterations the benchmark function must run: 1 on the first
+  // call, then Go's predictions. (A b->Loop() benchmark need not read it;
+  // after Loop returned false it holds the iterations run.)
+  int64_t N = 0;
+
+  // Timing (Go's StartTimer, StopTimer, ResetTimer). The timer runs while
+  // the benchmark function runs; stop it around work that is not to be
+  // measured. ResetTimer zeroes the time, the allocation counts and the
+  // ReportMetric values; it does not start or stop the timer.
+  void StartTimer();
+  void StopTimer();
+  void ResetTimer();
+  // The measured time so far (absl::Duration; include absl/time/time.h).
+  absl::Duration Elapsed() const;
+
+  // Bytes processed per iteration: adds the MB/s column.
+  void SetBytes(int64_t n);
+  // Adds the B/op and allocs/op columns for this benchmark (as -benchmem).
+  void ReportAllocs();
+  // Reports a custom metric "n unit" ("widgets/op", per iteration by
+  // convention: divide by N). A unit the harness reports itself (ns/op,
+  // MB/s, B/op, allocs/op) is overridden; ReportMetric(0, "ns/op") hides
+  // ns/op. The unit must be non-empty and contain no white space (else
+  // Go's panic). The last call of the benchmark function wins.
+  void ReportMetric(double n, internal::Str unit);
+
+  // Runs f(b) as a sub-benchmark named name/<name> (Go's B.Run): measured
+  // and reported on its own, with -bench matching each /-separated level. A
+  // benchmark that calls Run is not measured itself and is called once with
+  // N = 1. Returns whether the sub-benchmark passed.
+  template <typename F>
+  bool Run(internal::Str name, F&& f) {
+    using Fn = std::remove_reference_t<F>;
+    if constexpr (std::is_function_v<Fn>) {
+      Fn* p = &f;
+      return RunFn(name,
+                   {&p, [](void* o, B* b) { (**static_cast<Fn**>(o))(b); }});
+    } else {
+      return RunFn(
+          name,
+          {const_cast<void*>(static_cast<const void*>(__builtin_addressof(f))),
+           [](void* o, B* b) { (*static_cast<Fn*>(o))(b); }});
+    }
+  }
+
+  // Runs body(pb) (body takes PB* or PB&) on SetParallelism(p) x GOMAXPROCS
+  // goroutines, which share the N iterations through pb->Next(); ns/op is
+  // wall time divided by N. Use with -cpu=1,2,4. The body must not use the
+  // timer functions or Run.
+  template <typename F>
+  void RunParallel(F&& body) {
+    using Fn = std::remove_reference_t<F>;
+    internal::ParallelFn fn;
+    fn.obj =
+        const_cast<void*>(static_cast<const void*>(__builtin_addressof(body)));
+    if constexpr (std::is_invocable_v<Fn&, PB*>) {
+      fn.call = [](void* o, PB* pb) { (*static_cast<Fn*>(o))(pb); };
+    } else {
+      fn.call = [](void* o, PB* pb) { (*static_cast<Fn*>(o))(*pb); };
+    }
+    RunParallelFn(fn);
+  }
+  // RunParallel's goroutines: p x GOMAXPROCS (p < 1 is ignored).
+  void SetParallelism(int p);
+
+  // Go 1.24's b.Loop: `while (b->Loop()) { body }` runs the body as many
+  // times as the measurement needs, in one call of the benchmark function:
+  // the first call resets the timer (setup before the loop is not measured),
+  // the last (returning false) stops it (cleanup after it is not either),
+  // and N holds the iterations run. Loop is an optimization barrier, so an
+  // empty or constant body is still run N times; keep a result the
+  // compiler could drop alive with DoNotOptimize.
+  bool Loop() {
+    if (loop_i_ < loop_n_) {
+      loop_i_++;
+      __asm__ volatile("");
+      return true;
+    }
+    return LoopSlowPath();
+  }
+
+ private:
+  friend struct internal::BenchState;
+  B() = default;
+  ~B() = default;
+  bool RunFn(internal::Str name, internal::BenchFn fn);
+  void RunParallelFn(internal::ParallelFn fn);
+  bool LoopSlowPath();
+
+  // Go's b.loop.n (the target) and b.loop.i (iterations so far; its top bit
+  // is set while the timer is stopped so that Loop takes the slow path).
+  uint64_t loop_n_ = 0;
+  uint64_t loop_i_ = 0;
+};
+
+// Keeps the compiler from optimizing value (or its computation) away: the
+// value is treated as read, and if it is a modifiable lvalue, as written, by
+// code the compiler cannot see (as Google Benchmark's DoNotOptimize). Scalars
+// pass in a register, anything else in memory. (One constraint each, not
+// "r,m" alternatives: GCC 12 with AddressSanitizer at -O1 miscompiles an
+// in-out "+m,r" operand, writing and reading different stack slots.)
+template <typename Tp>
+__attribute__((always_inline)) inline void DoNotOptimize(Tp&& value) {
+  using U = std::remove_reference_t<Tp>;
+  constexpr bool kInRegister =
+      std::is_scalar_v<U> && sizeof(U) <= sizeof(void*);
+  if constexpr (std::is_const_v<U> || !std::is_lvalue_reference_v<Tp&&>) {
+    if constexpr (kInRegister) {
+      __asm__ volatile("" : : "r"(value) : "memory");
+    } else {
+      __asm__ volatile("" : : "m"(value) : "memory");
+    }
+  } else {
+    if constexpr (kInRegister) {
+      __asm__ volatile("" : "+r"(value) : : "memory");
+    } else {
+      __asm__ volatile("" : "+m"(value) : : "memory");
+    }
+  }
+}
+
 // What GO_TEST_MAIN receives (Go's *testing.M).
 class M {
  public:
-  // Parses the flags if not done yet, runs the tests and examples, and
-  // returns the exit code (0 passed, 1 failed).
+  // Parses the flags if not done yet, runs the tests, examples and (with
+  // -bench) benchmarks, and returns the exit code (0 passed, 1 failed).
   int Run();
 
  private:
@@ -361,6 +548,20 @@ bool Testing();
                                                        Name) =                 \
       ::go::testing::internal::RegisterTest(#Name, &Name);                     \
   static void Name([[maybe_unused]] ::go::testing::T* t)
+
+// GO_BENCHMARK(BenchmarkName, b) { body } defines and registers
+// `void BenchmarkName(B* b)`, run with -bench.
+#define GO_BENCHMARK(Name, b)                                                  \
+  static_assert(                                                               \
+      ::go::testing::internal::IsValidName(#Name, "Benchmark"),                \
+      "GO_BENCHMARK: " #Name                                                   \
+      " is not a benchmark name: Benchmark followed by nothing or by a "       \
+      "character that is not a lower-case letter (Go's rule)");                \
+  static void Name(::go::testing::B* b);                                       \
+  [[maybe_unused]] static const bool GO_TESTING_CONCAT(go_testing_registered_, \
+                                                       Name) =                 \
+      ::go::testing::internal::RegisterBenchmark(#Name, &Name);                \
+  static void Name([[maybe_unused]] ::go::testing::B* b)
 
 // GO_TEST_MAIN(m) { ... return m->Run(); } replaces the default main flow
 // (Go's TestMain). At most one per binary.

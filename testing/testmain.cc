@@ -19,9 +19,13 @@
 #include "absl/time/clock.h"
 #include "runtime/panic.h"
 #include "runtime/runtime.h"
+#include "testing/bazel_env.h"
+#include "testing/benchmark_state.h"
 #include "testing/chatty.h"
 #include "testing/flag.h"
 #include "testing/json.h"
+#include "testing/junit.h"
+#include "testing/profile_hooks.h"
 #include "testing/rand.h"
 #include "testing/registry.h"
 #include "testing/state.h"
@@ -136,6 +140,7 @@ bool ExampleResult(const ExampleEntry& eg, const std::string& stdout_text,
   if (G().flags.verbose && G().flags.test2json)
     absl::StrAppend(&out, Prefix(), "=== NAME   \n");
   WriteStdout(out);
+  JUnitExample(eg.name, passed, spent, fail);
   return passed;
 }
 
@@ -210,6 +215,8 @@ int M::Run() {
     return exit_code_ = 0;
   }
   std::vector<internal::TestEntry> tests = internal::GetRegistry().tests;
+  std::vector<internal::BenchmarkEntry> benchmarks =
+      internal::GetRegistry().benchmarks;
   ShuffleResult shuffle = ParseShuffle(flags.shuffle);
   if (shuffle.error) {
     internal::WriteStderr(shuffle.error->message);
@@ -219,9 +226,12 @@ int M::Run() {
     internal::WriteStdout(absl::StrCat("-test.shuffle ", *shuffle.seed, "\n"));
     internal::GoRand rng(*shuffle.seed);
     rng.Shuffle(tests);
+    rng.Shuffle(benchmarks);
   }
   CpuListResult cpus = ParseCpuList(flags.cpu, gomaxprocs);
   if (cpus.error) internal::Die(cpus.error->message, cpus.error->exit_code);
+  // Go's m.before() and deferred m.after(): profiles span everything below.
+  internal::ProfileScope profiles(flags);
 
   std::optional<absl::Time> deadline;
   if (flags.timeout > absl::ZeroDuration())
@@ -231,12 +241,17 @@ int M::Run() {
   bool test_ran, test_ok, example_ran, example_ok;
   internal::RunTests(tests, cpus.cpus, deadline, &test_ran, &test_ok);
   internal::RunExamples(&example_ran, &example_ok);
-  G().tests_running.store(false);
   internal::StopAlarm();
   if (!test_ran && !example_ran && flags.bench.empty()) {
     internal::WriteStderr("testing: warning: no tests to run\n");
   }
-  if (!test_ok || !example_ok) {
+  // As Go: no benchmarks after a failed test or example, and no -timeout
+  // for them.
+  bool bench_ok =
+      test_ok && example_ok && internal::RunBenchmarks(benchmarks, cpus.cpus);
+  G().tests_running.store(false);
+  internal::FinishBazelProtocol();  // the JUnit XML; a normal end
+  if (!bench_ok) {
     internal::WriteStdout(internal::Prefix() + "FAIL\n");
     return exit_code_ = 1;
   }
@@ -262,6 +277,8 @@ int RunMain(int argc, char** argv) {
     fflush(stderr);
     dup2(1, 2);
   }
+  if (auto exit_code = internal::StartBazelProtocol(G().program.c_str()))
+    return *exit_code;
   int code = runtime::Run([] {
     internal::InstallPanicHandler();
     internal::InstallExitCheck();
@@ -271,6 +288,7 @@ int RunMain(int argc, char** argv) {
     fflush(stdout);
     return code;
   });
+  internal::FinishBazelProtocol();  // a TestMain that did not call m.Run()
   fflush(stdout);
   return code;
 }

@@ -15,6 +15,15 @@ expected="${1:-$here/expected}"
 export TZ=UTC GOMAXPROCS="${GOMAXPROCS:-4}"
 work="${TEST_TMPDIR:-$(mktemp -d)}/golden"
 mkdir -p "$work"
+# The binaries run as a user runs them by hand, not under Bazel's test
+# protocol (which they honour: TEST_TIMEOUT would set a -timeout deadline,
+# XML_OUTPUT_FILE a JUnit report, TESTBRIDGE_TEST_ONLY a -run filter, ...);
+# the benchmark header's "pkg:" line comes from $GOTEST_PACKAGE, as under the
+# gotest driver.
+unset TEST_TIMEOUT XML_OUTPUT_FILE TEST_PREMATURE_EXIT_FILE TESTBRIDGE_TEST_ONLY \
+  TESTBRIDGE_TEST_RUNNER_FAIL_FAST TEST_RANDOM_SEED TEST_UNDECLARED_OUTPUTS_DIR \
+  TEST_TOTAL_SHARDS TEST_SHARD_INDEX TEST_SHARD_STATUS_FILE GTEST_SHARD_STATUS_FILE \
+  TEST_TARGET
 pass=0
 fail=0
 while IFS=$'\t' read -r pkg name mode args goargs; do
@@ -30,7 +39,7 @@ while IFS=$'\t' read -r pkg name mode args goargs; do
   (cd "$work" && if [ "$mode" = json ]; then
     GOTEST_PACKAGE="golden/$pkg" "$bin" -json $args
   else
-    "$bin" $args
+    GOTEST_PACKAGE="golden/$pkg" "$bin" $args
   fi) >"$work/got" 2>&1
   echo "[exit $?]" >>"$work/got"
   norm_mode="$mode"

@@ -1,0 +1,3 @@
+module gotest.example/bench
+
+go 1.26
