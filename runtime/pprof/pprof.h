@@ -91,6 +91,17 @@ std::vector<Profile*> Profiles();
 // Lookup("heap")->WriteTo(out, 0).
 absl::Status WriteHeapProfile(std::ostream& out);
 
+// ---- HTTP (Go's net/http/pprof with http.ListenAndServe) ----
+
+// Serves Go's /debug/pprof/ tree on addr ("host:port"; an empty host is
+// loopback, see http_server.h) until the process ends: the index, profile
+// (?seconds=N, default 30), heap, allocs, goroutine (?debug=1|2), block,
+// mutex, threadcreate, cmdline and symbol, for `go tool pprof
+// http://host:port/debug/pprof/heap`. Blocks: run it on a goroutine. Returns
+// only on error (address in use, bad address). Server in http_server.h gives
+// the bound port.
+absl::Status ListenAndServe(const std::string& addr);
+
 // ---- Labels (Go's pprof.LabelSet and friends) ----
 
 // An immutable set of key/value labels, sorted by key, keys unique.

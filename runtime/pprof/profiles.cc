@@ -1,16 +1,14 @@
 // Copyright 2026 The gotest Authors.
 //
 // The named profiles (Go's pprof.Lookup): goroutine, heap, allocs, block,
-// mutex. Their data comes from runtime hooks:
+// mutex, threadcreate. Their data comes from runtime hooks:
 //  - goroutine: the runtime's goroutine list (runtime/dump.h);
 //  - heap/allocs: runtime/malloc.h's sampling hooks, installed when this
 //    library is loaded, so sampling at MemProfileRate (512 KiB by default,
 //    as Go) runs from the start of the program as in Go;
 //  - block/mutex: runtime/blockevent.h's sink; events flow only once
 //    SetBlockProfileRate / SetMutexProfileFraction turn them on.
-// "threadcreate" is not provided: the runtime records no thread-creation
-// stacks (Go's own threadcreate profile has been stack-less since Go 1.x's
-// thread reuse, golang/go#6104).
+//  - threadcreate: threadcreate.cc (a count of the runtime's threads).
 
 #include <cmath>
 #include <cstdint>
@@ -29,6 +27,7 @@
 #include "runtime/pprof/pprof.h"
 #include "runtime/pprof/profile_builder.h"
 #include "runtime/pprof/text_format.h"
+#include "runtime/pprof/threadcreate.h"
 #include "runtime/runtime.h"
 #include "runtime/runtime2.h"
 
@@ -382,6 +381,7 @@ std::vector<Profile*>& Registry() {
       new GoroutineProfile(),
       new HeapProfile(/*allocs=*/false),
       new ContentionProfile(go::runtime::internal::ProfileKind::kMutex),
+      internal::ThreadCreateProfile(),
   };
   return *r;
 }

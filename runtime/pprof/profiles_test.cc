@@ -38,7 +38,7 @@ TEST(Lookup, NamesAsGo) {
   std::vector<std::string> names;
   for (Profile* p : Profiles()) names.push_back(p->Name());
   EXPECT_EQ(names, (std::vector<std::string>{"allocs", "block", "goroutine",
-                                             "heap", "mutex"}));
+                                             "heap", "mutex", "threadcreate"}));
   EXPECT_EQ(Lookup("nonesuch"), nullptr);
   EXPECT_EQ(Lookup("heap")->Name(), "heap");
 }
@@ -234,6 +234,22 @@ TEST(BlockProfile, ChannelWaits) {
   EXPECT_GE(m.sample_size(), 1) << "the Unlock that ended a 30ms wait";
   EXPECT_NE(Write("block", 1).find("--- contention:\ncycles/second="),
             std::string::npos);
+}
+
+TEST(ThreadCreateProfile, CountsTheRuntimesThreads) {
+  // Start the scheduler, which creates at least one thread.
+  go::runtime::Run([] { return 0; });
+  int n = Lookup("threadcreate")->Count();
+  EXPECT_GE(n, 1);
+  pb::Profile p = Decode(Write("threadcreate", 0));
+  View v(p);
+  EXPECT_EQ(v.Str(p.sample_type(0).type()), "threadcreate");
+  EXPECT_EQ(v.Str(p.sample_type(0).unit()), "count");
+  int64_t total = 0;
+  for (const auto& s : p.sample()) total += s.value(0);
+  EXPECT_GE(total, n);  // threads may have been created since Count
+  EXPECT_EQ(Write("threadcreate", 1).rfind("threadcreate profile: total ", 0),
+            0u);
 }
 
 }  // namespace
