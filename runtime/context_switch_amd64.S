@@ -9,12 +9,10 @@
 
         .text
 
-// void* go_ctx_switch(void** save_sp /*rdi*/, void* new_sp /*rsi*/, void* arg /*rdx*/)
-        .globl  go_ctx_switch
-        .type   go_ctx_switch, @function
-        .p2align 4
-go_ctx_switch:
-        .cfi_startproc
+// Saves the callee-saved registers on the current stack, stores the stack
+// pointer to *rdi, switches to rsi and pops the new context's registers: the
+// common part of both switches, which differ only in how they resume.
+        .macro  SWITCH_STACKS
         pushq   %rbp
         pushq   %rbx
         pushq   %r12
@@ -29,6 +27,15 @@ go_ctx_switch:
         popq    %r12
         popq    %rbx
         popq    %rbp
+        .endm
+
+// void* go_ctx_switch(void** save_sp /*rdi*/, void* new_sp /*rsi*/, void* arg /*rdx*/)
+        .globl  go_ctx_switch
+        .type   go_ctx_switch, @function
+        .p2align 4
+go_ctx_switch:
+        .cfi_startproc
+        SWITCH_STACKS
         popq    %rcx
         movq    %rdx, %rax
         jmpq    *%rcx
@@ -44,20 +51,7 @@ go_ctx_switch:
         .p2align 4
 go_ctx_switch_ret:
         .cfi_startproc
-        pushq   %rbp
-        pushq   %rbx
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
-        movq    %rsp, (%rdi)
-        movq    %rsi, %rsp
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbx
-        popq    %rbp
+        SWITCH_STACKS
         movq    %rdx, %rax
         ret
         .cfi_endproc

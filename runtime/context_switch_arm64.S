@@ -10,12 +10,10 @@
 
         .text
 
-// void* go_ctx_switch(void** save_sp /*x0*/, void* new_sp /*x1*/, void* arg /*x2*/)
-        .globl  go_ctx_switch
-        .type   go_ctx_switch, %function
-        .p2align 4
-go_ctx_switch:
-        .cfi_startproc
+// Saves the callee-saved registers in a frame on the current stack, stores
+// the stack pointer to *x0, switches to x1 and loads the new context's frame:
+// the common part of both switches, which differ only in how they resume.
+        .macro  SWITCH_STACKS
         sub     sp, sp, #160
         stp     x19, x20, [sp, #0]
         stp     x21, x22, [sp, #16]
@@ -41,6 +39,15 @@ go_ctx_switch:
         ldp     d14, d15, [sp, #128]
         ldp     x29, x30, [sp, #144]
         add     sp, sp, #160
+        .endm
+
+// void* go_ctx_switch(void** save_sp /*x0*/, void* new_sp /*x1*/, void* arg /*x2*/)
+        .globl  go_ctx_switch
+        .type   go_ctx_switch, %function
+        .p2align 4
+go_ctx_switch:
+        .cfi_startproc
+        SWITCH_STACKS
         mov     x0, x2
         br      x30
         .cfi_endproc
@@ -54,31 +61,7 @@ go_ctx_switch:
         .p2align 4
 go_ctx_switch_ret:
         .cfi_startproc
-        sub     sp, sp, #160
-        stp     x19, x20, [sp, #0]
-        stp     x21, x22, [sp, #16]
-        stp     x23, x24, [sp, #32]
-        stp     x25, x26, [sp, #48]
-        stp     x27, x28, [sp, #64]
-        stp     d8, d9, [sp, #80]
-        stp     d10, d11, [sp, #96]
-        stp     d12, d13, [sp, #112]
-        stp     d14, d15, [sp, #128]
-        stp     x29, x30, [sp, #144]
-        mov     x9, sp
-        str     x9, [x0]
-        mov     sp, x1
-        ldp     x19, x20, [sp, #0]
-        ldp     x21, x22, [sp, #16]
-        ldp     x23, x24, [sp, #32]
-        ldp     x25, x26, [sp, #48]
-        ldp     x27, x28, [sp, #64]
-        ldp     d8, d9, [sp, #80]
-        ldp     d10, d11, [sp, #96]
-        ldp     d12, d13, [sp, #112]
-        ldp     d14, d15, [sp, #128]
-        ldp     x29, x30, [sp, #144]
-        add     sp, sp, #160
+        SWITCH_STACKS
         mov     x0, x2
         ret
         .cfi_endproc
