@@ -92,7 +92,12 @@ int Quit() {
   return go::runtime::Run([] {
     Gate g;
     go::Go([&] { BlockForever(&g); });
-    go::runtime::Gosched();
+    // Until it is parked (Gate's lock is released only after the status
+    // change): with several Ps it may still be running on another thread.
+    while (g.Waiting() == 0) {
+      go::runtime::Gosched();
+      usleep(1000);
+    }
     // To this thread: ThreadSanitizer delivers a signal only when the receiving
     // thread passes one of its interceptors, which threads parked in a raw
     // futex wait never do.
