@@ -12,6 +12,8 @@
 // Allocation counts come from //runtime:malloc's process-wide counters,
 // read when the timer starts and stops (Go's ReadMemStats).
 
+#include <errno.h>  // program_invocation_name
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +34,9 @@
 #include "testing/benchmark_format.h"
 #include "testing/benchmark_state.h"
 #include "testing/chatty.h"
+#include "testing/json.h"
 #include "testing/state.h"
+#include "testing/strconv.h"
 
 namespace go::testing {
 
@@ -51,15 +55,10 @@ sync::Mutex* const g_bench_lock = new sync::Mutex;
 // Go's labelsOnce.
 std::atomic<bool> g_labels_printed{false};
 
-// The import path Go prints as "pkg: ...": the driver's $GOTEST_PACKAGE,
-// else Bazel's $TEST_TARGET; omitted when neither is set.
-std::string PackagePath() {
-  for (const char* env : {"GOTEST_PACKAGE", "TEST_TARGET"}) {
-    const char* v = getenv(env);
-    if (v != nullptr && *v != '\0') return v;
-  }
-  return "";
-}
+// The import path Go prints as "pkg: ...", named as the -json events name
+// it: the driver's $GOTEST_PACKAGE, else Bazel's $TEST_TARGET, else the
+// binary's file name (Go always prints the line).
+std::string PackagePath() { return PackageName(program_invocation_name); }
 
 void PrintLabels() {
   if (g_labels_printed.exchange(true)) return;
@@ -84,27 +83,12 @@ void HarnessLog(State* s, int go_line, std::string_view msg) {
   s->Log(std::move(line));
 }
 
-// Go's unicode.IsSpace over the UTF-8 in s.
+// Whether s holds a rune that is unicode.IsSpace (ReportMetric's unit check).
 bool HasSpace(std::string_view s) {
-  for (size_t i = 0; i < s.size(); i++) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == ' ' || (c >= '\t' && c <= '\r')) return true;
-    if (c == 0xC2 && i + 1 < s.size()) {
-      unsigned char d = static_cast<unsigned char>(s[i + 1]);
-      if (d == 0x85 || d == 0xA0) return true;  // U+0085, U+00A0
-    }
-    if (i + 2 < s.size()) {
-      unsigned r = (static_cast<unsigned>(c) << 16) |
-                   (static_cast<unsigned char>(s[i + 1]) << 8) |
-                   static_cast<unsigned char>(s[i + 2]);
-      if (r == 0xE19A80 ||                     // U+1680
-          (r >= 0xE28080 && r <= 0xE2808A) ||  // U+2000..U+200A
-          r == 0xE280A8 || r == 0xE280A9 ||    // U+2028, U+2029
-          r == 0xE280AF || r == 0xE2819F ||    // U+202F, U+205F
-          r == 0xE38080) {                     // U+3000
-        return true;
-      }
-    }
+  while (!s.empty()) {
+    DecodedRune d = DecodeRune(s);
+    if (IsSpace(d.rune)) return true;
+    s.remove_prefix(static_cast<size_t>(d.size));
   }
   return false;
 }
