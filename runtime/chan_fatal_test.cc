@@ -7,18 +7,11 @@
 // under ThreadSanitizer a deliberate data race is reported while the same
 // program synchronized by go::sync::Mutex and a channel is clean.
 
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "runtime/subprocess_for_testing.h"
 
 namespace {
 
@@ -26,49 +19,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-std::string HelperPath() {
-  const char* srcdir = getenv("TEST_SRCDIR");
-  const char* ws = getenv("TEST_WORKSPACE");
-  if (srcdir != nullptr && ws != nullptr) {
-    return std::string(srcdir) + "/" + ws + "/runtime/chan_fatal_helper";
-  }
-  return "runtime/chan_fatal_helper";
-}
-
-struct Result {
-  int status = -1;
-  std::string output;
-};
+using Result = go::runtime::testing::HelperResult;
 
 Result RunHelper(const std::string& mode) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-  posix_spawn_file_actions_addclose(&fa, fds[0]);
-  std::string path = HelperPath();
-  std::vector<char*> argv = {const_cast<char*>(path.c_str()),
-                             const_cast<char*>(mode.c_str()), nullptr};
-  pid_t pid;
-  int err = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(fds[1]);
-  Result r;
-  if (err != 0) {
-    ADD_FAILURE() << "cannot run " << path;
-    close(fds[0]);
-    return r;
-  }
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.output.append(buf, n);
-  close(fds[0]);
-  int ws;
-  waitpid(pid, &ws, 0);
-  r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-  return r;
+  return go::runtime::testing::RunHelper("runtime/chan_fatal_helper", mode);
 }
 
 constexpr char kDeadlock[] =

@@ -4,18 +4,11 @@
 // report, deadlock report, stack overflow report and SIGQUIT dump, each with
 // exit status 2; and no false deadlock report while a timer is pending.
 
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "runtime/subprocess_for_testing.h"
 
 namespace {
 
@@ -23,57 +16,10 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
-std::string HelperPath() {
-  if (const char* p = getenv("FATAL_HELPER")) return p;
-  const char* srcdir = getenv("TEST_SRCDIR");
-  const char* ws = getenv("TEST_WORKSPACE");
-  if (srcdir != nullptr && ws != nullptr) {
-    return std::string(srcdir) + "/" + ws + "/runtime/fatal_helper";
-  }
-  return "runtime/fatal_helper";
-}
-
-struct Result {
-  int status = -1;  // exit status, or 128+signal
-  std::string output;
-};
+using Result = go::runtime::testing::HelperResult;
 
 Result RunHelper(const std::string& mode) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-  posix_spawn_file_actions_addclose(&fa, fds[0]);
-  std::string path = HelperPath();
-  std::vector<char*> argv = {const_cast<char*>(path.c_str()),
-                             const_cast<char*>(mode.c_str()), nullptr};
-  // An emulator to run the helper under (tests/runtime/aarch64_qemu.sh).
-  std::string launcher;
-  if (const char* l = getenv("FATAL_HELPER_LAUNCHER")) launcher = l;
-  if (!launcher.empty()) {
-    argv.insert(argv.begin(), const_cast<char*>(launcher.c_str()));
-    path = launcher;
-  }
-  pid_t pid;
-  int err = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(fds[1]);
-  Result r;
-  if (err != 0) {
-    ADD_FAILURE() << "cannot run " << path;
-    close(fds[0]);
-    return r;
-  }
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.output.append(buf, n);
-  close(fds[0]);
-  int ws;
-  waitpid(pid, &ws, 0);
-  r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-  return r;
+  return go::runtime::testing::RunHelper("runtime/fatal_helper", mode);
 }
 
 TEST(FatalTest, PanicInGoroutine) {
