@@ -28,11 +28,9 @@ XSD="$REPO/tests/bazel/junit.xsd"
 FX="$WORK/fixture"
 mkdir -p "$FX/proto" "$WORK/home"
 export HOME="$WORK/home"
-# A caller's Bazel test environment must not leak into the nested Bazel.
-unset TEST_TMPDIR TEST_SRCDIR RUNFILES_DIR XML_OUTPUT_FILE TEST_TOTAL_SHARDS \
-  TEST_SHARD_INDEX GTEST_TOTAL_SHARDS GTEST_SHARD_INDEX TEST_SHARD_STATUS_FILE \
-  TESTBRIDGE_TEST_ONLY TEST_PREMATURE_EXIT_FILE TEST_UNDECLARED_OUTPUTS_DIR \
-  TEST_TIMEOUT TEST_WARNINGS_OUTPUT_FILE
+# shellcheck source=tests/bazel/nested_workspace.sh
+source "$REPO/tests/bazel/nested_workspace.sh"
+unset_bazel_test_env
 
 failures=0
 checks=0
@@ -41,22 +39,7 @@ fail() {
   failures=$((failures + 1))
 }
 
-cat >"$FX/WORKSPACE" <<WS
-workspace(name = "fixture")
-
-local_repository(name = "gotest", path = "$REPO")
-local_repository(name = "rules_java", path = "/usr/share/bazel/rules/java")
-local_repository(name = "platforms", path = "/usr/share/bazel/tools/platforms")
-local_repository(name = "rules_cc", path = "$REPO/third_party/bazel/rules_cc")
-local_repository(name = "remote_coverage_tools", path = "$REPO/third_party/bazel/remote_coverage_tools")
-WS
-cat >"$FX/.bazelrc" <<RC
-startup --max_idle_secs=60 --output_user_root=$WORK/bazel-root
-build --cxxopt=-std=c++20 --host_cxxopt=-std=c++20
-build --copt=-fno-omit-frame-pointer --copt=-g1 --strip=never
-build --jobs=2 --local_cpu_resources=2 --repository_cache=
-build --spawn_strategy=standalone --sandbox_debug=false
-RC
+write_nested_workspace "$FX" "$REPO" "$WORK"
 cat >"$FX/proto/BUILD" <<'B'
 load("@gotest//bazel:gotest.bzl", "gotest_test")
 
