@@ -5,34 +5,9 @@
 # unwritable path stops the binary before any test runs (exit 2); no
 # temporary files are left behind.
 set -uo pipefail
-go="${GO126:-/opt/go1.26/bin/go}"
-if [ ! -x "$go" ]; then
-  echo "profile_flags_test: Go 1.26 not found at $go; run tools/install-deps.sh --peers" >&2
-  exit 1
-fi
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-export HOME="$tmp" GOCACHE="$tmp/gocache" PPROF_TMPDIR="$tmp/pprof"
+# shellcheck source=runtime/pprof/testdata/go_pprof_test_lib.sh
+source runtime/pprof/testdata/go_pprof_test_lib.sh profile_flags_test
 bin="$PWD/testing/profile_flags_fixture"
-fails=0
-expect() {
-  if grep -Eq -- "$2" <<<"$3"; then
-    echo "ok   $1"
-  else
-    echo "FAIL $1: no match for /$2/ in:"
-    sed 's/^/     | /' <<<"$3" | head -40
-    fails=$((fails + 1))
-  fi
-}
-reject() {
-  if grep -Eq -- "$2" <<<"$3"; then
-    echo "FAIL $1: unexpected /$2/ in:"
-    sed 's/^/     | /' <<<"$3" | head -40
-    fails=$((fails + 1))
-  else
-    echo "ok   $1"
-  fi
-}
-pprof() { "$go" tool pprof "$@" 2>&1; }
 
 out="$tmp/out"
 mkdir -p "$out"

@@ -6,26 +6,11 @@
 # (400), a second CPU profile while one runs (Go's "cpu profiling already in
 # use"), wrong methods (405) and unknown paths (404).
 set -uo pipefail
-go="${GO126:-/opt/go1.26/bin/go}"
-if [ ! -x "$go" ]; then
-  echo "pprof_http_test: Go 1.26 not found at $go; run tools/install-deps.sh --peers" >&2
-  exit 1
-fi
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-export HOME="$tmp" GOCACHE="$tmp/gocache" PPROF_TMPDIR="$tmp/pprof" TMPDIR="$tmp"
+# shellcheck source=runtime/pprof/testdata/go_pprof_test_lib.sh
+source runtime/pprof/testdata/go_pprof_test_lib.sh pprof_http_test
+export TMPDIR="$tmp"
 # Keep pprof from going through a proxy to reach 127.0.0.1.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-fails=0
-expect() {
-  if grep -Eq -- "$2" <<<"$3"; then
-    echo "ok   $1"
-  else
-    echo "FAIL $1: no match for /$2/ in:"
-    sed 's/^/     | /' <<<"$3" | head -40
-    fails=$((fails + 1))
-  fi
-}
-pprof() { "$go" tool pprof "$@" 2>&1; }
 # get URL [curl args]: the status code, a blank line, the headers and the body.
 get() { curl -s -S --max-time 120 -D - "$@" 2>&1; }
 

@@ -4,40 +4,11 @@
 # runtime/pprof/testdata/pprof_workload.cc: C++ names in -top and -traces, source
 # lines in -list, labels with -tagfocus, -base diffs, and every named profile.
 set -uo pipefail
-go="${GO126:-/opt/go1.26/bin/go}"
-if [ ! -x "$go" ]; then
-  echo "pprof_interop_test: Go 1.26 not found at $go; run tools/install-deps.sh --peers" >&2
-  exit 1
-fi
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-export HOME="$tmp" GOCACHE="$tmp/gocache" PPROF_TMPDIR="$tmp/pprof"
+# shellcheck source=runtime/pprof/testdata/go_pprof_test_lib.sh
+source runtime/pprof/testdata/go_pprof_test_lib.sh pprof_interop_test
 # Symbolized source paths are workspace-relative (runtime/pprof/...); -list opens
 # them from here, the runfiles root, where the test's data files are.
 bin=runtime/pprof/pprof_workload
-fails=0
-
-pprof() { "$go" tool pprof "$@" 2>&1; }
-
-# expect NAME REGEX TEXT: TEXT must match the extended regex.
-expect() {
-  if grep -Eq -- "$2" <<<"$3"; then
-    echo "ok   $1"
-  else
-    echo "FAIL $1: no match for /$2/ in:"
-    sed 's/^/     | /' <<<"$3" | head -40
-    fails=$((fails + 1))
-  fi
-}
-# reject NAME REGEX TEXT: TEXT must not match.
-reject() {
-  if grep -Eq -- "$2" <<<"$3"; then
-    echo "FAIL $1: unexpected /$2/ in:"
-    sed 's/^/     | /' <<<"$3" | head -40
-    fails=$((fails + 1))
-  else
-    echo "ok   $1"
-  fi
-}
 
 "$bin" cpu "$tmp/cpu.pb.gz" 300 || { echo "FAIL: workload cpu"; exit 1; }
 "$bin" cpub "$tmp/cpub.pb.gz" 300 >/dev/null || { echo "FAIL: workload cpub"; exit 1; }
