@@ -339,8 +339,7 @@ int Main(int argc, char** argv) {
   } cleanup{temp_dir};
 
   if (!selected.empty()) {
-    std::vector<std::string> flags;
-    if (d.race) flags.push_back("--config=tsan");
+    std::vector<std::string> flags = BazelBuildFlags(d);
     absl::StatusOr<Bazel::BuildResult> built =
         bazel.Build(selected, flags, temp_dir);
     if (!built.ok()) {

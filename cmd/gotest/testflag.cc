@@ -411,4 +411,15 @@ SplitResult SplitArgs(const std::vector<std::string>& all) {
   return r;
 }
 
+std::vector<std::string> BazelBuildFlags(const DriverFlags& d) {
+  std::vector<std::string> flags;
+  if (d.race) flags.push_back("--config=tsan");
+  if (!d.bench.empty()) {
+    flags.push_back("--compilation_mode=opt");
+    flags.push_back("--copt=-falign-loops=32");
+    flags.push_back("--copt=--param=align-loop-iterations=1");
+  }
+  return flags;
+}
+
 }  // namespace gotest

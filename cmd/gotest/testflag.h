@@ -64,6 +64,18 @@ struct SplitResult {
 // Splits `args` (without the program name).
 SplitResult SplitArgs(const std::vector<std::string>& args);
 
+// The flags the driver adds to `bazel build` for these driver flags:
+// --config=tsan under -race; under -bench (non-empty) an optimized build, as
+// go test always compiles with optimizations: --compilation_mode=opt, and
+// loop heads aligned to 32 bytes as Go's compiler aligns them on amd64 (a
+// short hot loop that straddles a 64-byte line runs at about half speed on
+// AMD cores, so the alignment GCC happens to pick would otherwise move a
+// benchmark's figure from one build to the next; GCC aligns only loops it
+// expects to iterate >= 4 times, hence align-loop-iterations=1). Plain test
+// runs keep Bazel's default (fastbuild) mode: quicker to build, easier to
+// debug.
+std::vector<std::string> BazelBuildFlags(const DriverFlags& d);
+
 // The usage lines printed after a command-line error (Go's exitWithUsage).
 std::string ShortUsage();
 

@@ -167,5 +167,21 @@ TEST(SplitArgs, BenchAndFailfastAreSeen) {
   EXPECT_EQ(r.driver.list, "X");
 }
 
+// go test always compiles optimized; we build optimized when benchmarks run
+// (a -O0 ns/op is no benchmark figure) and keep fastbuild for plain tests.
+TEST(BazelBuildFlags, BenchmarksBuildOptimized) {
+  EXPECT_THAT(BazelBuildFlags(SplitArgs({"./x"}).driver), IsEmpty());
+  EXPECT_THAT(BazelBuildFlags(SplitArgs({"-bench=.", "./x"}).driver),
+              ElementsAre("--compilation_mode=opt", "--copt=-falign-loops=32",
+                          "--copt=--param=align-loop-iterations=1"));
+  EXPECT_THAT(
+      BazelBuildFlags(SplitArgs({"-race", "./x", "-test.bench", "X"}).driver),
+      ElementsAre("--config=tsan", "--compilation_mode=opt",
+                  "--copt=-falign-loops=32",
+                  "--copt=--param=align-loop-iterations=1"));
+  // -bench= (empty) runs no benchmarks, as in go test.
+  EXPECT_THAT(BazelBuildFlags(SplitArgs({"-bench=", "./x"}).driver), IsEmpty());
+}
+
 }  // namespace
 }  // namespace gotest
