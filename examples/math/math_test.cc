@@ -54,5 +54,26 @@ GO_TEST(TestFib, t) {
 
 GO_EXAMPLE(ExampleGcd, "6\n") { std::cout << Gcd(12, 18) << "\n"; }
 
+// b.N style: the function is called with N = 1, 100, ... until a run takes
+// -benchtime. DoNotOptimize keeps the unused result (and the call) alive.
+GO_BENCHMARK(BenchmarkGcd, b) {
+  for (int64_t i = 0; i < b->N; i++) {
+    go::testing::DoNotOptimize(Gcd(832040 + i, 514229));
+  }
+}
+
+// b.Loop style with sub-benchmarks: one per input size, named n=10 ...
+GO_BENCHMARK(BenchmarkFib, b) {
+  for (int n : {10, 40, 90}) {
+    b->Run("n=" + std::to_string(n), [n](go::testing::B* b) {
+      int arg = n;
+      while (b->Loop()) {
+        go::testing::DoNotOptimize(arg);  // not a constant to fold
+        go::testing::DoNotOptimize(Fib(arg));
+      }
+    });
+  }
+}
+
 }  // namespace
 }  // namespace examples::math

@@ -49,5 +49,22 @@ GO_EXAMPLE(ExampleCount, "map[a:2 b:1]\n") {
   std::cout << Format(Count("a b a")) << "\n";
 }
 
+// SetBytes adds MB/s; ReportAllocs adds B/op and allocs/op (every allocation
+// of the timed region: the map's nodes and their strings).
+GO_BENCHMARK(BenchmarkCount, b) {
+  std::string text;
+  for (int i = 0; i < 100; i++) text += "the quick brown fox jumps over ";
+  b->SetBytes(static_cast<int64_t>(text.size()));
+  b->ReportAllocs();
+  while (b->Loop()) go::testing::DoNotOptimize(Count(text));
+}
+
+// RunParallel: the body runs on GOMAXPROCS goroutines (-cpu=1,2 varies it).
+GO_BENCHMARK(BenchmarkCountParallel, b) {
+  b->RunParallel([](go::testing::PB* pb) {
+    while (pb->Next()) go::testing::DoNotOptimize(Count("go test go bench"));
+  });
+}
+
 }  // namespace
 }  // namespace examples::wordcount
