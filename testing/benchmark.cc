@@ -43,10 +43,10 @@ namespace go::testing {
 namespace internal {
 namespace {
 
-// Go's loopPoisonTimer: set in B::loop_i_ while the timer is stopped, so that
-// Loop's fast path falls into the slow path, which fails the benchmark.
-constexpr uint64_t kLoopPoisonTimer = uint64_t{1} << 63;
-constexpr uint64_t kLoopPoisonMask = kLoopPoisonTimer;
+// Go's loopPoisonTimer: B::loop_left_ while the timer is stopped, so that
+// Loop's fast path falls into the slow path, which fails the benchmark. (Far
+// from both ends: Loop's decrements cannot wrap it around.)
+constexpr int64_t kLoopPoisonTimer = INT64_MIN / 2;
 
 // Go's benchmarkLock. A goroutine-aware mutex: the benchmark goroutine holds
 // it while it runs and B::Run releases it while a sub-benchmark runs.
@@ -113,7 +113,7 @@ void BenchState::StartTimer() {
   start_bytes = m.total_alloc_bytes;
   start = Nanotime();
   timer_on = true;
-  b.loop_i_ &= ~kLoopPoisonTimer;
+  b.loop_left_ = b.loop_left_saved_;
 }
 
 void BenchState::StopTimer() {
@@ -123,7 +123,8 @@ void BenchState::StopTimer() {
   net_allocs += m.mallocs - start_allocs;
   net_bytes += m.total_alloc_bytes - start_bytes;
   timer_on = false;
-  b.loop_i_ |= kLoopPoisonTimer;
+  b.loop_left_saved_ = b.loop_left_;
+  b.loop_left_ = kLoopPoisonTimer;
 }
 
 void BenchState::ResetTimer() {
@@ -159,7 +160,7 @@ void BenchState::RunN(int64_t n) {
   };
   b.N = n;
   b.loop_n_ = 0;
-  b.loop_i_ = 0;
+  b.loop_left_saved_ = 0;  // StartTimer below makes it loop_left_
   loop_done = false;
   parallelism = 1;
   ResetTimer();
@@ -362,7 +363,6 @@ bool RunBenchmarks(const std::vector<BenchmarkEntry>& benchmarks,
 }  // namespace internal
 
 using internal::BenchState;
-using internal::kLoopPoisonMask;
 
 namespace {
 BenchState* Of(internal::State* s) { return static_cast<BenchState*>(s); }
@@ -450,41 +450,40 @@ bool B::LoopSlowPath() {
     internal::HarnessLog(s, 417, "B.Loop called with timer stopped");
     FailNow();
   }
-  if ((loop_i_ & kLoopPoisonMask) != 0) {
-    throw runtime::Panic(
-        absl::StrFormat("unknown loop stop condition: %#x", loop_i_));
+  if (loop_left_ != -1) {  // the budget was not spent: poisoned, or corrupt
+    throw runtime::Panic(absl::StrFormat("unknown loop stop condition: %#x",
+                                         static_cast<uint64_t>(loop_left_)));
   }
+  // Every iteration granted so far ran: Go's b.loop.i is loop_n_.
+  const int64_t i = loop_n_;
   const BenchTime& bt = s->benchtime;
   if (loop_n_ == 0) {
     // The first call: the setup before it is not measured; N is not used
     // inside a Loop loop.
-    loop_n_ = bt.n > 0 ? static_cast<uint64_t>(bt.n) : 1;
+    loop_n_ = bt.n > 0 ? bt.n : 1;
     N = 0;
     ResetTimer();
-    loop_i_++;
+    loop_left_ = loop_n_ - 1;  // this call grants the first iteration
     return true;
   }
   bool more;
   if (bt.n > 0) {
-    if (loop_i_ != static_cast<uint64_t>(bt.n)) {
-      throw runtime::Panic(absl::StrFormat(
-          "iteration count %d < fixed target %d", loop_i_, bt.n));
-    }
-    more = false;
+    more = false;  // exactly bt.n iterations ran
   } else {
     // Go's stopOrScaleBLoop.
-    int64_t next = NextLoopTarget(bt.d, static_cast<int64_t>(loop_n_),
-                                  absl::Nanoseconds(s->Elapsed()));
+    int64_t next =
+        NextLoopTarget(bt.d, loop_n_, absl::Nanoseconds(s->Elapsed()));
     more = next != 0;
-    if (more) loop_n_ = static_cast<uint64_t>(next);
+    if (more) loop_n_ = next;
   }
   if (!more) {
+    loop_left_ = 0;
     StopTimer();
-    N = static_cast<int64_t>(loop_n_);
+    N = loop_n_;
     s->loop_done = true;
     return false;
   }
-  loop_i_++;
+  loop_left_ = loop_n_ - i - 1;  // this call grants iteration i + 1
   return true;
 }
 

@@ -88,6 +88,18 @@ GO_BENCHMARK(BenchmarkLoopBreak, b) {
   while (b->Loop()) break;
 }
 
+// Pausing the timer inside a Loop loop keeps the iteration count exact.
+GO_BENCHMARK(BenchmarkLoopPaused, b) {
+  int64_t iterations = 0;
+  while (b->Loop()) {
+    if (++iterations % 7 == 0) {
+      b->StopTimer();
+      b->StartTimer();
+    }
+  }
+  b->ReportMetric(static_cast<double>(iterations), "iters");
+}
+
 GO_BENCHMARK(BenchmarkLoopStopped, b) {
   b->StopTimer();
   while (b->Loop()) {

@@ -92,8 +92,16 @@ run "${args[@]}"
 check "BenchmarkLoop N" "$(iters BenchmarkLoop)" 100
 check "BenchmarkLoop iterations" "$(metric BenchmarkLoop iters)" 100
 check "BenchmarkLoop calls" "$(metric BenchmarkLoop calls)" 1
+# A measured setup makes every run >= 200 us/op; a loaded machine can stall
+# one run's 100 iterations past 100 us/op, so the best of three counts.
+under() { awk -v x="$1" 'BEGIN { exit !(x != "" && x + 0 < 100000) }'; }
 ns="$(metric BenchmarkLoop ns/op)"
-if ! awk -v x="$ns" 'BEGIN { exit !(x != "" && x + 0 < 100000) }'; then
+for _ in 1 2; do
+  under "$ns" && break
+  run "${args[@]}"
+  ns="$(metric BenchmarkLoop ns/op)"
+done
+if ! under "$ns"; then
   echo "FAIL: BenchmarkLoop ns/op = '$ns': the setup was measured"
   fail=1
 fi
@@ -113,6 +121,14 @@ expect '^--- FAIL: BenchmarkLoopBreak$'
 expect '^    benchmark\.go:225: benchmark function returned without B\.Loop\(\) == false \(break or return in loop\?\)$'
 expect '^FAIL$'
 show "${args[@]}"
+
+args=(-test.bench=LoopPaused -test.benchtime=100x -test.cpu=1)
+run "${args[@]}"
+check "LoopPaused N" "$(iters BenchmarkLoopPaused)" 100
+check "LoopPaused iterations" "$(metric BenchmarkLoopPaused iters)" 100
+args=(-test.bench=LoopPaused -test.benchtime=20ms -test.cpu=1)
+run "${args[@]}"
+check "LoopPaused (20ms) iterations" "$(metric BenchmarkLoopPaused iters)" "$(iters BenchmarkLoopPaused)"
 
 args=(-test.bench=LoopStopped -test.cpu=1)
 run "${args[@]}"
