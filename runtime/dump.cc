@@ -105,6 +105,10 @@ bool snapshot(G* gp, int64_t now, GoroutineRecord* r) {
       int n = UnwindFramePointers(pc - 1, SavedFramePointer(sp), gp->stack_lo,
                                   gp->stack_hi, pcs, kMaxPcs);
       r->pcs.assign(pcs, pcs + n);
+    } else if (gp->entry != nullptr) {
+      // Not started yet: as Go shows a new goroutine, its function at its
+      // entry (the closure's invoker, named after the closure's type).
+      r->pcs.assign(1, reinterpret_cast<uintptr_t>(gp->entry));
     }
     gp->atomicstatus.store(st, std::memory_order_release);
     return true;

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "runtime/park.h"
 #include "runtime/runtime.h"
+#include "runtime/symtab.h"
 #include "runtime/testing_util.h"
 
 namespace go::runtime {
@@ -83,6 +84,32 @@ TEST(DumpTest, StackOfCallerAndAll) {
   EXPECT_THAT(all, HasSubstr("\n\ngoroutine " + std::to_string(parked_id) +
                              " [chan receive]:\n"));
   gate.Open();
+}
+
+// A goroutine that has not run yet has no frames of its own: it shows its
+// function at its entry (the closure's invoker, whose name carries the
+// closure's type), as Go shows a new goroutine's function, not an empty stack
+// (goroutine profiles would have a sample without a location).
+TEST(DumpTest, NotYetStartedGoroutineShowsItsFunction) {
+  int old = GOMAXPROCS(1);
+  go::runtime::Run([] {
+    TestWaitGroup done(1);
+    go::Go([&] { done.Done(); });
+    // One P, and this goroutine holds it: the new one cannot have started.
+    const int64_t me = GoID();
+    std::vector<internal::GoroutineRecord> list = internal::ListGoroutines();
+    const internal::GoroutineRecord* rec = nullptr;
+    for (const auto& r : list) {
+      if (r.creator_id == me && r.status == "runnable") rec = &r;
+    }
+    ASSERT_NE(rec, nullptr);
+    ASSERT_EQ(rec->pcs.size(), 1u);
+    std::vector<internal::Frame> f = internal::Symbolize(rec->pcs[0]);
+    EXPECT_THAT(f[0].function, HasSubstr("InvokeClosure"));
+    EXPECT_THAT(f[0].function, HasSubstr("NotYetStartedGoroutine"));
+    done.Wait();
+  });
+  GOMAXPROCS(old);
 }
 
 }  // namespace
