@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/dump.h"
 #include "runtime/panic.h"
 #include "runtime/runtime.h"
 #include "runtime/select.h"
@@ -45,6 +46,18 @@ std::string PanicMessage(const std::function<void()>& f) {
 void Settle() {
   for (int i = 0; i < 20; i++) runtime::Gosched();
   time::Sleep(absl::Milliseconds(5));
+}
+
+// Waits until goroutine id is parked receiving from a channel (Settle's fixed
+// time is not enough for that on a loaded machine).
+void WaitUntilReceiving(int64_t id) {
+  for (int i = 0; i < 30000; i++) {
+    for (const auto& r : runtime::internal::ListGoroutines()) {
+      if (r.id == id && r.wait_reason == "chan receive") return;
+    }
+    time::Sleep(absl::Milliseconds(1));
+  }
+  ADD_FAILURE() << "goroutine " << id << " never blocked receiving";
 }
 
 TEST(ChanTest, BlockingAndNonBlocking) {
@@ -156,12 +169,20 @@ TEST(ChanTest, ReceiversAreFifo) {
   RunG([] {
     Chan<int> c = MakeChan<int>();
     Chan<int> order = MakeChan<int>(10);
+    // Earlier tests' goroutines still exiting would race with the goroutine
+    // listing (goexit0 clears lockedm, which the dump reads): let them go.
+    for (int i = 0; i < 30000 && runtime::NumGoroutine() > 1; i++) {
+      time::Sleep(absl::Milliseconds(1));
+    }
+    Chan<int64_t> ids = MakeChan<int64_t>(1);
     for (int i = 0; i < 5; i++) {
-      go::Go([c, order, i] {
+      go::Go([c, order, ids, i] {
+        ids.Send(runtime::GoID());
         c.Recv();
         order.Send(i);
       });
-      Settle();  // the i-th receiver is queued before the next starts
+      // The i-th receiver is queued before the next starts.
+      WaitUntilReceiving(*ids.Recv());
     }
     for (int i = 0; i < 5; i++) {
       c.Send(0);

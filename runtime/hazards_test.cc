@@ -47,6 +47,7 @@ pid_t Tid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
 TEST(HazardsTest, MigrationRereadsThreadState) {
   int old = GOMAXPROCS(1);
   std::atomic<bool> stop{false};
+  std::atomic<int64_t> spins{0};
   TestWaitGroup wg(2);
   pid_t tid_before = 0, tid_after = 0;
   int64_t id_before = 0, id_after = 0;
@@ -57,7 +58,10 @@ TEST(HazardsTest, MigrationRereadsThreadState) {
   int* errno_after = nullptr;
   int tls_seen_after = -1;
   go::Go([&] {
-    while (!stop.load()) Gosched();
+    while (!stop.load()) {
+      spins++;
+      Gosched();
+    }
     wg.Done();
   });
   go::Go([&] {
@@ -68,8 +72,11 @@ TEST(HazardsTest, MigrationRereadsThreadState) {
     *TlsAddress() = 12345;
     errno = 77;
     {
+      // Blocks until sysmon has handed the P off (the other goroutine runs);
+      // a fixed time is not enough when sysmon's thread is starved.
       internal::BlockingRegion blocking;
-      usleep(100 * 1000);  // > one sysmon tick: the P is handed off
+      int64_t before = spins.load();
+      for (int i = 0; i < 30000 && spins.load() == before; i++) usleep(1000);
     }
     // Runtime calls after the switch read the current thread's M.
     Gosched();

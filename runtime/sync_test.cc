@@ -94,8 +94,8 @@ TEST(MutexTest, StarvationModeKicksIn) {
     });
     bool ok = false;
     Select(OnRecv(done, [&](auto) { ok = true; }),
-           OnRecv(time::After(absl::Seconds(10))));
-    EXPECT_TRUE(ok) << "can't acquire Mutex in 10 seconds";
+           OnRecv(time::After(absl::Seconds(30))));
+    EXPECT_TRUE(ok) << "can't acquire Mutex in 30 seconds";
     EXPECT_TRUE(saw_starving.load()) << "starvation mode never entered";
     stop = true;
     hog_done.Recv();
@@ -198,8 +198,18 @@ TEST(RWMutexTest, WriterPreference) {
       events.Send("writer");
       rw.Unlock();
     });
-    time::Sleep(absl::Milliseconds(5));  // the writer is now waiting
-    EXPECT_FALSE(rw.TryRLock()) << "new reader overtook a waiting writer";
+    // Once the writer waits, a new reader is refused. Wait for that rather
+    // than sleeping a fixed time: a loaded machine may not run the writer
+    // for seconds.
+    bool refused = false;
+    for (int i = 0; i < 30000 && !refused; i++) {
+      refused = !rw.TryRLock();
+      if (!refused) {
+        rw.RUnlock();
+        time::Sleep(absl::Milliseconds(1));
+      }
+    }
+    EXPECT_TRUE(refused) << "new reader overtook a waiting writer";
     go::Go([&] {
       rw.RLock();
       events.Send("reader");
@@ -270,7 +280,7 @@ TEST(WaitGroupTest, Basic) {
     wg1.Wait();
     EXPECT_EQ(exited.load(), 0) << "WaitGroup released group too soon";
     for (int i = 0; i < kN; i++) wg2.Done();
-    for (int i = 0; i < 1000 && exited.load() < kN; i++) {
+    for (int i = 0; i < 30000 && exited.load() < kN; i++) {
       time::Sleep(absl::Milliseconds(1));
     }
     EXPECT_EQ(exited.load(), kN);
@@ -346,8 +356,11 @@ TEST(CondTest, SignalWakesOneInOrder) {
     constexpr int kN = 5;
     Chan<int> running = MakeChan<int>(kN);
     Chan<int> awake = MakeChan<int>(kN);
+    // The waiters unlock mu after sending on awake: wait for them before mu
+    // leaves scope.
+    sync::WaitGroup wg;
     for (int i = 0; i < kN; i++) {
-      go::Go([&, i] {
+      wg.Go([&, i] {
         mu.Lock();
         running.Send(i);
         c.Wait();
@@ -364,6 +377,7 @@ TEST(CondTest, SignalWakesOneInOrder) {
       EXPECT_EQ(awake.Recv(), i) << "wrong waiter woken";
     }
     c.Signal();  // no waiters: a no-op
+    wg.Wait();
   });
 }
 
@@ -376,8 +390,11 @@ TEST(CondTest, Broadcast) {
     Chan<int> running = MakeChan<int>(kN);
     Chan<int> awake = MakeChan<int>(kN);
     bool exit = false;
+    // The waiters read exit and unlock mu after their last send on awake:
+    // wait for them before those leave scope.
+    sync::WaitGroup wg;
     for (int i = 0; i < kN; i++) {
-      go::Go([&, i] {
+      wg.Go([&, i] {
         mu.Lock();
         while (!exit) {
           running.Send(i);
@@ -406,6 +423,7 @@ TEST(CondTest, Broadcast) {
       }
     }
     EXPECT_EQ(running.Len(), 0);
+    wg.Wait();
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include "runtime/time.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -40,21 +41,35 @@ std::string PanicMessage(const std::function<void()>& f) {
 }
 
 TEST(TimeTest, SleepLastsAtLeastD) {
+  // The upper bounds hold for the best of tries over 30 s: a loaded machine
+  // can stall any one try for seconds.
   RunG([] {
     for (absl::Duration d : {absl::Microseconds(100), absl::Milliseconds(1),
                              absl::Milliseconds(20)}) {
+      absl::Duration best = absl::InfiniteDuration();
+      absl::Time start = time::Now();
+      do {
+        absl::Time t0 = time::Now();
+        time::Sleep(d);
+        absl::Duration got = time::Since(t0);
+        EXPECT_GE(got, d);
+        best = std::min(best, got);
+      } while (best >= d + absl::Seconds(1) &&
+               time::Since(start) < absl::Seconds(30));
+      EXPECT_LT(best, d + absl::Seconds(1));
+    }
+    absl::Duration best = absl::InfiniteDuration();
+    absl::Time start = time::Now();
+    do {
       absl::Time t0 = time::Now();
-      time::Sleep(d);
-      absl::Duration got = time::Since(t0);
-      EXPECT_GE(got, d);
-      EXPECT_LT(got, d + absl::Seconds(1));
-    }
-    absl::Time t0 = time::Now();
-    for (int i = 0; i < 1000; i++) {
-      time::Sleep(absl::ZeroDuration());
-      time::Sleep(absl::Milliseconds(-1));
-    }
-    EXPECT_LT(time::Since(t0), absl::Milliseconds(100));
+      for (int i = 0; i < 1000; i++) {
+        time::Sleep(absl::ZeroDuration());
+        time::Sleep(absl::Milliseconds(-1));
+      }
+      best = std::min(best, time::Since(t0));
+    } while (best >= absl::Milliseconds(100) &&
+             time::Since(start) < absl::Seconds(30));
+    EXPECT_LT(best, absl::Milliseconds(100));
   });
   // A plain thread sleeps too.
   absl::Time t0 = time::Now();
@@ -80,7 +95,7 @@ TEST(TimeTest, ManySleepers) {
     }
     wg.Wait();
     EXPECT_EQ(woke.load(), kN);
-    EXPECT_LT(time::Since(t0), absl::Seconds(5));
+    EXPECT_LT(time::Since(t0), absl::Seconds(30));
   });
 }
 
@@ -182,7 +197,7 @@ TEST(TimeTest, Ticker) {
     for (int i = 0; i < 5; i++) ASSERT_TRUE(tk.C.Recv().has_value());
     absl::Duration d = time::Since(t0);
     EXPECT_GE(d, 5 * kPeriod - absl::Milliseconds(1));
-    EXPECT_LT(d, absl::Seconds(2));
+    EXPECT_LT(d, absl::Seconds(30));
     // A slow receiver does not get a backlog: at most one tick is buffered.
     // Two receives in a row find at most one value, unless a period could
     // have passed between them (a loaded machine can stall a thread that
@@ -220,13 +235,26 @@ TEST(TimeTest, AfterFunc) {
     EXPECT_EQ(c.Recv(), 7);
     EXPECT_FALSE(t.Stop());
     std::atomic<bool> ran{false};
+    absl::Time armed = time::Now();
     time::Timer s = time::AfterFunc(absl::Milliseconds(5), [&] { ran = true; });
-    EXPECT_TRUE(s.Stop());
-    time::Sleep(absl::Milliseconds(10));
-    EXPECT_FALSE(ran.load());
-    // Reset re-arms a stopped AfterFunc.
+    bool stopped = s.Stop();
+    // A thread stalled for 5 ms before Stop lets f run first: not a bug.
+    if (time::Since(armed) < absl::Milliseconds(5)) {
+      EXPECT_TRUE(stopped);
+    }
+    if (stopped) {
+      time::Sleep(absl::Milliseconds(10));
+      EXPECT_FALSE(ran.load());
+    } else {
+      for (int i = 0; i < 30000 && !ran.load(); i++) {
+        time::Sleep(absl::Milliseconds(1));
+      }
+      ASSERT_TRUE(ran.load());
+      ran = false;
+    }
+    // Reset re-arms a stopped (or fired) AfterFunc.
     EXPECT_FALSE(s.Reset(absl::Milliseconds(1)));
-    for (int i = 0; i < 1000 && !ran.load(); i++) {
+    for (int i = 0; i < 30000 && !ran.load(); i++) {
       time::Sleep(absl::Milliseconds(1));
     }
     EXPECT_TRUE(ran.load());
@@ -282,7 +310,7 @@ TEST(TimeTest, TimersFireWhileAllPsBusy) {
     }
     absl::Time t0 = time::Now();
     time::Sleep(absl::Milliseconds(2));
-    EXPECT_LT(time::Since(t0), absl::Seconds(2));
+    EXPECT_LT(time::Since(t0), absl::Seconds(30));
     stop = true;
     busy.Wait();
   });

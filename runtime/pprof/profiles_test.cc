@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "runtime/blockevent.h"
 #include "runtime/chan.h"
+#include "runtime/dump.h"
 #include "runtime/malloc.h"
 #include "runtime/pprof/pprof.h"
 #include "runtime/pprof/pprof_test_util.h"
@@ -32,6 +33,29 @@ std::string Write(const std::string& name, int debug) {
   absl::Status s = p->WriteTo(out, debug);
   EXPECT_TRUE(s.ok()) << s;
   return out.str();
+}
+
+// Waits until n goroutines are blocked with the given wait reason (a fixed
+// sleep does not promise that on a loaded machine).
+void WaitForBlocked(const std::string& reason, int n) {
+  for (int i = 0; i < 30000; i++) {
+    int k = 0;
+    for (const auto& r : go::runtime::internal::ListGoroutines()) {
+      if (r.wait_reason == reason) k++;
+    }
+    if (k >= n) return;
+    go::time::Sleep(absl::Milliseconds(1));
+  }
+  ADD_FAILURE() << "fewer than " << n << " goroutines in [" << reason << "]";
+}
+
+// Waits until at most n goroutines are left: goroutines still exiting would
+// race with a goroutine listing (goexit0 clears lockedm, which the dump reads;
+// a product race, reported).
+void WaitForGoroutines(int n) {
+  for (int i = 0; i < 30000 && go::runtime::NumGoroutine() > n; i++) {
+    go::time::Sleep(absl::Milliseconds(1));
+  }
 }
 
 TEST(Lookup, NamesAsGo) {
@@ -73,7 +97,7 @@ TEST(GoroutineProfile, AllDebugLevels) {
     }
     // Let them park.
     while (go::runtime::NumGoroutine() < 4) go::runtime::Gosched();
-    go::time::Sleep(absl::Milliseconds(20));
+    WaitForBlocked("chan receive", 3);
     EXPECT_GE(Lookup("goroutine")->Count(), 4);
 
     pb::Profile p = Decode(Write("goroutine", 0));
@@ -187,16 +211,19 @@ TEST(BlockProfile, ChannelWaits) {
   go::runtime::SetBlockProfileRate(1);
   go::runtime::SetMutexProfileFraction(1);
   int rc = go::runtime::Run([] {
+    WaitForGoroutines(1);
     auto ch = go::MakeChan<int>();
     auto done = go::MakeChan<int>(1);
     go::Go([ch, done]() mutable {
       PprofBlockForTest(ch);
       done.Send(1);
     });
+    WaitForBlocked("chan receive", 1);
     go::time::Sleep(absl::Milliseconds(30));
     ch.Send(1);
     done.Recv();
     // Mutex contention: hold a lock while another goroutine waits.
+    WaitForGoroutines(1);
     go::sync::Mutex mu;
     mu.Lock();
     go::Go([&mu, done]() mutable {
@@ -204,6 +231,7 @@ TEST(BlockProfile, ChannelWaits) {
       mu.Unlock();
       done.Send(1);
     });
+    WaitForBlocked("sync.Mutex.Lock", 1);
     go::time::Sleep(absl::Milliseconds(30));
     mu.Unlock();
     done.Recv();
