@@ -73,7 +73,7 @@ std::string gstatus_string(G* gp, uint32_t st, int64_t now,
     default:
       s = "idle";
   }
-  if (gp->lockedm != nullptr) s += ", locked to thread";
+  if (racy_load(gp->lockedm) != nullptr) s += ", locked to thread";
   return s;
 }
 
@@ -83,12 +83,15 @@ bool snapshot(G* gp, int64_t now, GoroutineRecord* r) {
     uint32_t st = readgstatus(gp);
     if (st & kGScan) continue;
     if (st == kGDead || st == kGIdle) return false;
-    r->id = gp->goid;
-    r->is_main = gp->is_main;
-    r->creator_id = gp->parent_goid;
-    r->creator_pc = gp->gopc;
+    r->id = racy_load(gp->goid);
+    r->is_main = racy_load(gp->is_main);
+    r->creator_id = racy_load(gp->parent_goid);
+    r->creator_pc = racy_load(gp->gopc);
     if (st == kGRunning || st == kGSyscall) {
+      // Its thread may finish it (or start a new goroutine in it) meanwhile:
+      // the fields are only this goroutine's if the status held throughout.
       r->status = gstatus_string(gp, st, now, r);
+      if (readgstatus(gp) != st) continue;
       r->running_elsewhere = true;
       return true;
     }

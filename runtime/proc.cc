@@ -589,6 +589,10 @@ top:
       gp->schedlink = nullptr;
       return gp;
     }
+    // A hook may have started goroutines on this P (an AfterFunc timer's
+    // `go f()`): they are in its run queue now, which was empty above. (Go
+    // runs the P's timers before looking at its run queue.)
+    if (G* gp = runqget(pp, inherit)) return gp;
   }
   int32_t procs = s.gomaxprocs.load(std::memory_order_relaxed);
   if (m->spinning || 2 * s.nmspinning.load(std::memory_order_relaxed) <
@@ -599,11 +603,13 @@ top:
     }
     if (G* gp = stealwork(m, pp)) return gp;
   }
-  // Nothing: give up the P.
+  // Nothing: give up the P (never with goroutines in its own queue: an idle
+  // P's queue is only ever stolen from by spinning Ms, which may be none).
   {
     std::lock_guard<std::mutex> l(s.lock);
     if (s.runqsize.load(std::memory_order_relaxed) > 0)
       return globrunqget(pp, 0);
+    if (G* gp = runqget(pp, inherit)) return gp;
     if (pp->id >= s.gomaxprocs.load(std::memory_order_relaxed)) return nullptr;
     releasep(m);
     pidleput(pp);
@@ -671,6 +677,9 @@ top:
         }
         if (pp2 != nullptr) {
           acquirep(m, pp2);
+          // This M no longer sleeps for the timers: sysmon, which may be in
+          // its all-idle sleep, takes over polling them while Ps run.
+          SysmonWake();
           if (list != nullptr) {
             G* gp = list;
             injectglist(list->schedlink);
@@ -841,9 +850,9 @@ void goexit0(G* gp) {
   if (gp->is_main && gp->exit_via_goexit) s.main_goexited.store(true);
   dropg(m, gp);
   bool locked = gp->lockedm != nullptr;
-  gp->lockedm = nullptr;
+  racy_store(gp->lockedm, nullptr);
   gp->locked_ext = 0;
-  gp->is_main = false;
+  racy_store(gp->is_main, false);
   gp->eh = EhGlobals{};
   gp->waitreason = WaitReason::kZero;
   if (m->p != nullptr) {
@@ -1401,17 +1410,18 @@ __attribute__((noinline)) void StartG(G* newg, void (*entry)(void*),
   newg->entry = entry;
   newg->closure = closure;
   newg->sp = MakeContext(closure, &goroutine_main, newg);
-  newg->gopc = pc;
+  racy_store(newg->gopc, pc);
   newg->exit_via_goexit = false;
-  newg->lockedm = nullptr;
+  racy_store(newg->lockedm, nullptr);
   newg->locked_ext = 0;
   newg->param = nullptr;
   newg->eh = EhGlobals{};
   newg->asan_fake_stack = nullptr;
   newg->waitreason = WaitReason::kZero;
   M* m = getm();
-  newg->parent_goid =
-      (m != nullptr && !m->on_g0 && m->curg != nullptr) ? m->curg->goid : 0;
+  racy_store(
+      newg->parent_goid,
+      (m != nullptr && !m->on_g0 && m->curg != nullptr) ? m->curg->goid : 0);
   newg->labels.store((m != nullptr && !m->on_g0 && m->curg != nullptr)
                          ? m->curg->labels.load(std::memory_order_relaxed)
                          : nullptr,
@@ -1423,9 +1433,10 @@ __attribute__((noinline)) void StartG(G* newg, void (*entry)(void*),
       pp->goidcache = s.goidgen.fetch_add(16, std::memory_order_relaxed) + 1;
       pp->goidcacheend = pp->goidcache + 16;
     }
-    newg->goid = pp->goidcache++;
+    racy_store(newg->goid, pp->goidcache++);
   } else {
-    newg->goid = s.goidgen.fetch_add(1, std::memory_order_relaxed) + 1;
+    racy_store(newg->goid,
+               s.goidgen.fetch_add(1, std::memory_order_relaxed) + 1);
   }
   s.ngoroutines.fetch_add(1, std::memory_order_relaxed);
   casgstatus(newg, kGDead, kGRunnable);
@@ -1474,7 +1485,7 @@ int RunMain(int (*fn)(void*), void* arg) {
   void* space;
   G* gp = NewG(sizeof(Body), alignof(Body), &space);
   ::new (space) Body(body);
-  gp->is_main = true;
+  racy_store(gp->is_main, true);
   StartG(gp, &InvokeClosure<Body>, space);
   gp = nullptr;  // may be running (or dead) already
   NoteSleep(&st->done);
@@ -1665,7 +1676,7 @@ void LockOSThread() {
   gp->locked_ext++;
   if (gp->locked_ext == 0) fatal_nodump("LockOSThread nesting overflow");
   m->lockedg = gp;
-  gp->lockedm = m;
+  racy_store(gp->lockedm, m);
 }
 
 void UnlockOSThread() {
@@ -1675,7 +1686,7 @@ void UnlockOSThread() {
   if (gp->locked_ext == 0) return;
   if (--gp->locked_ext == 0) {
     m->lockedg = nullptr;
-    gp->lockedm = nullptr;
+    racy_store(gp->lockedm, nullptr);
   }
 }
 

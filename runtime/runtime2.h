@@ -68,6 +68,20 @@ struct EhGlobals {
 
 constexpr int kRunqSize = 256;
 
+// Fields that a goroutine dump reads from a G another thread may be running,
+// exiting or reusing at the same time (goid, is_main, parent_goid, gopc,
+// lockedm): written and read with these relaxed atomic accesses, so the dump's
+// unsynchronized read is defined (and TSan-clean); the dump re-reads the
+// status afterwards and retries if it changed.
+template <typename T>
+inline T racy_load(const T& field) {
+  return __atomic_load_n(&field, __ATOMIC_RELAXED);
+}
+template <typename T, typename V>
+inline void racy_store(T& field, V value) {
+  __atomic_store_n(&field, static_cast<T>(value), __ATOMIC_RELAXED);
+}
+
 struct G {
   // Saved stack pointer while not running; see context_switch.h.
   void* sp = nullptr;
@@ -128,6 +142,7 @@ struct alignas(64) P {
   int64_t sysmon_schedwhen = 0;
   uint32_t sysmon_syscalltick = 0;
   int64_t sysmon_syscallwhen = 0;
+  uint32_t sysmon_runqhead = 0;  // runqhead at sysmon's previous look
 };
 
 // One-shot sleep/wakeup on a futex word (Go's note).

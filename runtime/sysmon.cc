@@ -4,9 +4,11 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
+#include "runtime/park.h"
 #include "runtime/proc.h"
 #include "runtime/runq.h"
 #include "runtime/runtime2.h"
@@ -30,11 +32,19 @@ void* sysmon_main(void*) {
     NoteClear(&s.sysmon_note);
     int64_t now = nanotime();
     set_coarse_nanotime(now);
-    // Everything idle: sleep until something starts.
+    // Everything idle: sleep until something starts, or (as Go's sysmon)
+    // until the next timer is due at the latest. An idle M sleeps for that
+    // timer too, but that M may be the one the next wakeup puts to work, and
+    // then this is the thread that fires the timer.
     if (s.npidle.load() == s.gomaxprocs.load() && s.nsyscall.load() == 0) {
       s.sysmon_wait.store(true);
       if (s.npidle.load() == s.gomaxprocs.load() && s.nsyscall.load() == 0) {
-        NoteTSleep(&s.sysmon_note, int64_t{60} * 1000 * 1000 * 1000);
+        int64_t sleep_ns = int64_t{60} * 1000 * 1000 * 1000;
+        int64_t next = hooks_next_deadline();
+        if (next != kNothingPending && next != kNoDeadline) {
+          sleep_ns = std::max<int64_t>(std::min(sleep_ns, next - now), 0);
+        }
+        NoteTSleep(&s.sysmon_note, sleep_ns);
         NoteClear(&s.sysmon_note);
       }
       s.sysmon_wait.store(false);
@@ -103,9 +113,17 @@ int retake(int64_t now) {
                pp->sysmon_syscallwhen + kForcePreemptNS > now);
     } else if (!take) {
       // Running one goroutine (or a chain inheriting its time slice) > 10 ms:
-      // worth a handoff only when others wait.
+      // worth a handoff only when others wait, and for this P's queue only
+      // when nobody is taking from it either (its head has not moved since
+      // the last look). Goroutines that another P keeps stealing are being
+      // served; a handoff would leave the long runner without a P (its
+      // spawns and wakeups then take the global, locked paths) and put a
+      // third thread on the cores for nothing.
+      uint32_t head = pp->runqhead.load(std::memory_order_relaxed);
+      bool served = head != pp->sysmon_runqhead;
+      pp->sysmon_runqhead = head;
       take = pp->sysmon_schedwhen + kForcePreemptNS <= now &&
-             (!runqempty(pp) || s.runqsize.load() > 0);
+             ((!runqempty(pp) && !served) || s.runqsize.load() > 0);
     }
     if (!take) continue;
     if (st == kPUser && asymmetric_fence_available()) {

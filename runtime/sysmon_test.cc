@@ -143,5 +143,27 @@ TEST(SysmonTest, ManySleepersAllWake) {
   EXPECT_EQ(late.load(), 0);
 }
 
+// A goroutine that runs without a scheduling point keeps its P while another
+// P takes its queued goroutines, but on one P nobody does: after ~10 ms
+// sysmon hands the P (and the queue) to another thread.
+TEST(SysmonTest, BusyLoopDoesNotStarveItsQueuedGoroutineOnOneP) {
+  int old = GOMAXPROCS(1);
+  std::atomic<bool> ran{false};
+  go::runtime::Run([&] {
+    TestWaitGroup done(1);
+    go::Go([&] {
+      go::Go([&] { ran = true; });  // queued on this goroutine's P
+      int64_t deadline = nanotime() + 30 * 1000 * kMs;
+      while (!ran.load(std::memory_order_relaxed) && nanotime() < deadline) {
+        // No scheduling point at all.
+      }
+      done.Done();
+    });
+    done.Wait();
+  });
+  GOMAXPROCS(old);
+  EXPECT_TRUE(ran.load()) << "the queued goroutine did not run in 30 s";
+}
+
 }  // namespace
 }  // namespace go::runtime

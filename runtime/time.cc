@@ -304,6 +304,10 @@ int64_t timers_next_deadline(void*) {
   int64_t best = INT64_MAX;
   for (int i = 0; i < kTimerShards; i++) {
     TimerShard& s = g_shards[i];
+    // A poller (sysmon, say) has popped timers and not yet readied their
+    // goroutines or started AfterFunc's: they are out of the heap but not yet
+    // runnable. Something is due now, so no deadlock can be declared.
+    if (s.firing.load(std::memory_order_seq_cst) > 0) return nanotime();
     int64_t min = s.min_when.load(std::memory_order_acquire);
     if (min < best &&
         (watched || s.nkeep.load(std::memory_order_acquire) > 0)) {

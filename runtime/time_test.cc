@@ -8,6 +8,8 @@
 
 #include "runtime/time.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -313,6 +315,47 @@ TEST(TimeTest, TimersFireWhileAllPsBusy) {
     EXPECT_LT(time::Since(t0), absl::Seconds(30));
     stop = true;
     busy.Wait();
+  });
+}
+
+// A timer comes due while the only running goroutine holds its thread and
+// never yields, after a moment when every P was idle: the M that slept for
+// the timers was put to work then, and sysmon, asleep while everything was
+// idle, must take over firing them. (It slept up to 60 s, ignoring timers.)
+TEST(TimeTest, TimerFiresWhileTheRunningGoroutineHoldsItsThread) {
+  RunG([] {
+    std::atomic<bool> fired{false};
+    go::Go([&] {
+      time::Sleep(absl::Milliseconds(60));
+      fired = true;
+    });
+    // All Ps idle for a while: sysmon goes to its all-idle sleep.
+    time::Sleep(absl::Milliseconds(30));
+    // Hold this thread (no scheduling point) until the other sleep ends.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!fired.load() && std::chrono::steady_clock::now() < deadline) {
+      struct timespec ts = {0, 1000000};
+      nanosleep(&ts, nullptr);
+    }
+    EXPECT_TRUE(fired.load()) << "a due Sleep did not end in 30 s";
+  });
+}
+
+// AfterFunc starts its goroutine from whichever thread fires the timer; an M
+// that fires it while looking for work (holding a P) must not then give the
+// P up with the new goroutine in its queue (it was stranded there, or the
+// deadlock detector fired while it was between the timer heap and a queue).
+TEST(TimeTest, AfterFuncGoroutinesAlwaysRun) {
+  RunG([] {
+    Chan<int> c = MakeChan<int>(0);
+    for (int i = 0; i < 400; i++) {
+      time::AfterFunc(absl::Milliseconds(1 + i % 3),
+                      [c, i]() mutable { c.Send(i); });
+      // A plain receive, as a test would write it: if the goroutine is
+      // stranded this hangs (the test's timeout reports it).
+      std::optional<int> got = c.Recv();
+      ASSERT_EQ(got.value_or(-1), i);
+    }
   });
 }
 

@@ -54,7 +54,8 @@ Live Snapshot() {
         uint32_t st =
             gp->atomicstatus.load(std::memory_order_acquire) & ~rt::kGScan;
         if (st == rt::kGDead || st == rt::kGIdle || gp->is_thread) return;
-        static_cast<Live*>(arg)->creator[gp->goid] = gp->parent_goid;
+        static_cast<Live*>(arg)->creator[rt::racy_load(gp->goid)] =
+            rt::racy_load(gp->parent_goid);
       },
       &live);
   return live;
@@ -108,11 +109,12 @@ bool Quiet(State* t) {
   rt::ForEachG(
       [](rt::G* gp, void* arg) {
         auto* sc = static_cast<Scan*>(arg);
-        if (gp->goid == sc->self || gp->is_thread) return;
+        if (rt::racy_load(gp->goid) == sc->self || gp->is_thread) return;
         uint32_t st =
             gp->atomicstatus.load(std::memory_order_acquire) & ~rt::kGScan;
         if (st == rt::kGDead || st == rt::kGIdle) return;
-        sc->others.emplace_back(gp->goid, gp->parent_goid);
+        sc->others.emplace_back(rt::racy_load(gp->goid),
+                                rt::racy_load(gp->parent_goid));
       },
       &scan);
   for (const auto& [id, creator] : scan.others) {
