@@ -2,6 +2,8 @@
 
 #include "runtime/runq.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 
@@ -44,11 +46,15 @@ uint32_t runqgrab(P* pp, std::atomic<G*>* batch, uint32_t batch_head,
         G* next = pp->runnext.load(std::memory_order_acquire);
         if (next != nullptr) {
           // The owner is probably about to run it (a goroutine it just
-          // readied); give it a moment, as Go does, before taking it (bounded
-          // spin, no system call).
+          // readied, or the newest of those it is spawning): give it a
+          // moment before taking it, as Go does, with usleep(3). A sleep
+          // rather than a spin: the kernel's timer slack makes it tens of
+          // microseconds, during which a spawning owner queues a batch that
+          // the next steal takes at once, instead of this M parking and
+          // being woken (two system calls) for every few goroutines.
           uint32_t st = pp->status.load(std::memory_order_relaxed);
           if (st == kPRunning || st == kPUser) {
-            for (int i = 0; i < 200; i++) CpuRelax();
+            usleep(3);
             if (pp->runnext.load(std::memory_order_acquire) != next) continue;
           }
           if (!pp->runnext.compare_exchange_strong(next, nullptr,
