@@ -303,6 +303,9 @@ void pidleput(P* pp) {
     pdestroy_locked(pp);
     return;
   }
+  // An idle P's queue is stolen from only by spinning Ms, and there may be
+  // none: goroutines left there would never run (Go throws here too).
+  if (!runqempty(pp)) fatal_nodump("pidleput: P has non-empty run queue");
   pp->m.store(nullptr, std::memory_order_relaxed);
   pp->status.store(kPIdle, std::memory_order_release);
   pp->link = s.pidle;
@@ -603,13 +606,11 @@ top:
     }
     if (G* gp = stealwork(m, pp)) return gp;
   }
-  // Nothing: give up the P (never with goroutines in its own queue: an idle
-  // P's queue is only ever stolen from by spinning Ms, which may be none).
+  // Nothing: give up the P.
   {
     std::lock_guard<std::mutex> l(s.lock);
     if (s.runqsize.load(std::memory_order_relaxed) > 0)
       return globrunqget(pp, 0);
-    if (G* gp = runqget(pp, inherit)) return gp;
     if (pp->id >= s.gomaxprocs.load(std::memory_order_relaxed)) return nullptr;
     releasep(m);
     pidleput(pp);

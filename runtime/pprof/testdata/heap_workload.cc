@@ -324,19 +324,10 @@ int main(int argc, char** argv) {
   const go::runtime::MemStats ms0 = go::runtime::ReadMemStats();
   const int64_t cpu0 = Nanos(CLOCK_PROCESS_CPUTIME_ID);
   const int64_t wall0 = Nanos(CLOCK_MONOTONIC);
-  std::thread plain([ops] { HeapWorker(ops, 99); });
   go::runtime::Run([ops] {
-    auto done = go::MakeChan<int>(kGoroutines);
-    for (int g = 0; g < kGoroutines; g++) {
-      go::Go([ops, g, done]() mutable {
-        HeapWorker(ops, g + 1);
-        done.Send(1);
-      });
-    }
-    for (int g = 0; g < kGoroutines; g++) done.Recv();
+    Round(ops);
     return 0;
   });
-  plain.join();
   const int64_t cpu = Nanos(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
   const int64_t wall = Nanos(CLOCK_MONOTONIC) - wall0;
   const go::runtime::MemStats ms1 = go::runtime::ReadMemStats();
