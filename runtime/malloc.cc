@@ -1,5 +1,6 @@
 #include "runtime/malloc.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -15,16 +16,27 @@
 #include <mutex>
 #include <new>
 
+#include "runtime/sampled_heap.h"
 #include "runtime/traceback.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define GOTEST_MALLOC_SANITIZER_HOOKS 1
-#include <dlfcn.h>
 #include <link.h>
 #include <unwind.h>
 #else
 #define GOTEST_MALLOC_SANITIZER_HOOKS 0
 #endif
+
+// glibc's allocator, which the interposer forwards to.
+extern "C" {
+void* __libc_malloc(size_t size);
+void __libc_free(void* ptr);
+void* __libc_calloc(size_t n, size_t size);
+void* __libc_realloc(void* ptr, size_t size);
+void* __libc_memalign(size_t alignment, size_t size);
+void* __libc_valloc(size_t size);
+void* __libc_pvalloc(size_t size);
+}
 
 namespace go::runtime {
 namespace {
@@ -211,8 +223,10 @@ int64_t DrawNextSample(ThreadState& t) {
          1;
 }
 
-// The sampled-pointer set: open addressing, linear probing, in mmap'd
-// memory, guarded by g_set_mu. ptr 0 = empty, 1 = deleted.
+// The sampled glibc blocks (under a sanitizer, every sampled block; else
+// only those sampled while the sampled heap could not serve them): open
+// addressing, linear probing, in mmap'd memory, guarded by g_set_mu.
+// ptr 0 = empty, 1 = deleted.
 struct SampleEntry {
   uintptr_t ptr;
   uintptr_t size;
@@ -287,9 +301,12 @@ bool SetGrow() {
   return true;
 }
 
-void SetInsert(uintptr_t ptr, size_t size, uintptr_t cookie) {
+// Adds a sampled glibc block, and counts it in the class mask and the
+// filter that free consults. Returns false if the set could not grow (the
+// sample is dropped).
+bool SetInsert(uintptr_t ptr, size_t size, uintptr_t cookie) {
   std::lock_guard<std::mutex> lock(g_set_mu);
-  if ((g_set_used + 1) * 2 > g_set_cap && !SetGrow()) return;
+  if ((g_set_used + 1) * 2 > g_set_cap && !SetGrow()) return false;
   const int bits = Log2(g_set_cap);
   size_t i = HashPtr(ptr, bits);
   while (g_set[i].ptr != kEmpty && g_set[i].ptr != kDeleted) {
@@ -305,6 +322,7 @@ void SetInsert(uintptr_t ptr, size_t size, uintptr_t cookie) {
   const uint16_t c = slot.load(std::memory_order_relaxed);
   if (c != UINT16_MAX) slot.store(c + 1, std::memory_order_relaxed);
   g_set_live.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 bool SetRemove(uintptr_t ptr, SampleEntry* out) {
@@ -330,13 +348,16 @@ bool SetRemove(uintptr_t ptr, SampleEntry* out) {
 }
 
 // A fork while another thread holds one of this library's locks would leave
-// it locked forever in the child: hold both across fork (neither is ever
-// held while calling into the allocator, so this cannot deadlock).
+// it locked forever in the child: hold them all across fork (none is ever
+// held while calling into the allocator or taking another, so this cannot
+// deadlock).
 void ForkPrepare() {
   g_registry_mu.lock();
   g_set_mu.lock();
+  internal::SampledHeapLockAll();
 }
 void ForkParent() {
+  internal::SampledHeapUnlockAll();
   g_set_mu.unlock();
   g_registry_mu.unlock();
 }
@@ -412,38 +433,52 @@ void LeaveHook(uint8_t kind) {
   t.in_hook = false;
 }
 
-// Captures the stack of a sampled allocation and reports it. The stack
-// starts `skip` frames above the caller of the allocator's entry point.
-// Frames below that: CaptureStack's caller (this function),
-// MaybeSampleSlow, the entry point (malloc, operator new, a sanitizer hook).
-__attribute__((noinline)) void Sample(void* ptr, size_t size, int skip) {
-  constexpr int kOwnFrames = 3;
+// Records a sampled allocation: its stack goes to the on_alloc hook, and
+// the hook's cookie to the block's record (a sampled-heap block, `in_heap`)
+// or to the set (a glibc block). The stack starts in the code that called
+// the allocator: `frames_above` of our frames (the entry point's included)
+// lie between this function and that code. Returns false if a glibc block
+// could not be tracked (out of memory): the sample is dropped.
+__attribute__((noinline)) bool Sample(void* ptr, size_t size, int frames_above,
+                                      bool in_heap) {
   const AllocHook on_alloc = g_on_alloc.load(std::memory_order_acquire);
   const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
-  if (on_alloc == nullptr && on_free == nullptr) return;
-  const uint8_t kind = EnterHook();
-  uintptr_t pcs[kMaxSampleStackDepth];
-  int n;
+  if (on_alloc == nullptr && on_free == nullptr) return true;
+  uintptr_t cookie = 0;
+  if (on_alloc != nullptr) {
+    const uint8_t kind = EnterHook();
+    uintptr_t pcs[kMaxSampleStackDepth];
+    int n;
 #if GOTEST_MALLOC_SANITIZER_HOOKS
-  n = UnwindStack(pcs, kMaxSampleStackDepth, skip + kOwnFrames - 1);
+    n = UnwindStack(pcs, kMaxSampleStackDepth, frames_above);
 #else
-  uintptr_t lo, hi;
-  const StackBoundsFunc bounds = g_stack_bounds.load(std::memory_order_acquire);
-  if (bounds != nullptr && bounds(&lo, &hi)) {
-    n = internal::CaptureStack(pcs, kMaxSampleStackDepth, skip + kOwnFrames, lo,
-                               hi);
-  } else {
-    n = internal::CaptureStack(pcs, kMaxSampleStackDepth, skip + kOwnFrames);
-  }
+    uintptr_t lo, hi;
+    const StackBoundsFunc bounds =
+        g_stack_bounds.load(std::memory_order_acquire);
+    // CaptureStack skips its caller (this function) and the frames above.
+    if (bounds != nullptr && bounds(&lo, &hi)) {
+      n = internal::CaptureStack(pcs, kMaxSampleStackDepth, frames_above + 1,
+                                 lo, hi);
+    } else {
+      n = internal::CaptureStack(pcs, kMaxSampleStackDepth, frames_above + 1);
+    }
 #endif
-  const uintptr_t cookie =
-      on_alloc != nullptr ? on_alloc(ptr, size, pcs, n) : 0;
-  SetInsert(reinterpret_cast<uintptr_t>(ptr), size, cookie);
-  LeaveHook(kind);
+    cookie = on_alloc(ptr, size, pcs, n);
+    LeaveHook(kind);
+  }
+  if (in_heap) {
+    internal::SampledHeapSetCookie(ptr, cookie);
+    return true;
+  }
+  return SetInsert(reinterpret_cast<uintptr_t>(ptr), size, cookie);
 }
 
-__attribute__((noinline)) void MaybeSampleSlow(void* ptr, size_t size,
-                                               int skip) {
+// The slow half of the sampling decision: the rate changed (redraw the
+// distance) or the distance ran out. True if this allocation of `size`
+// bytes is to be sampled: never inside a hook, and only while a hook is
+// installed to hear of it (without one, sampling draws its distances but
+// records nothing).
+__attribute__((noinline)) bool SampleDueSlow(size_t size) {
   ThreadState& t = tls;
   const uint32_t gen = g_sample_gen.load(std::memory_order_relaxed);
   if (t.sample_gen != gen) {
@@ -451,20 +486,31 @@ __attribute__((noinline)) void MaybeSampleSlow(void* ptr, size_t size,
     t.next_sample = DrawNextSample(t);
     if (static_cast<int64_t>(size) < t.next_sample) {
       t.next_sample -= static_cast<int64_t>(size);
-      return;
+      return false;
     }
   }
   t.next_sample = DrawNextSample(t);
-  if (t.in_hook) return;
-  Sample(ptr, size, skip);
-  asm volatile("" ::: "memory");  // not a tail call: Sample counts frames
+  return !t.in_hook && (g_on_alloc.load(std::memory_order_relaxed) != nullptr ||
+                        g_on_free.load(std::memory_order_relaxed) != nullptr);
 }
 
-// Counts a successful allocation and decides whether to sample it. Inlined
-// into every entry point so that frame counts are exact: with skip = 0 the
-// sampled stack starts in the caller of the entry point.
-__attribute__((always_inline)) inline void CountAlloc(void* ptr, size_t size,
-                                                      int skip) {
+// Whether an allocation of `size` bytes is to be sampled: Go's countdown of
+// bytes to the next sample, on the thread's own state.
+__attribute__((always_inline)) inline bool SampleDue(size_t size) {
+  ThreadState& t = tls;
+  const int64_t s = static_cast<int64_t>(size);
+  if (__builtin_expect(
+          s < t.next_sample &&
+              t.sample_gen == g_sample_gen.load(std::memory_order_relaxed),
+          1)) {
+    t.next_sample -= s;
+    return false;
+  }
+  return SampleDueSlow(size);
+}
+
+// Counts a successful allocation of `size` bytes.
+__attribute__((always_inline)) inline void CountMalloc(size_t size) {
   ThreadState& t = tls;
   if (__builtin_expect(t.kind == kActive, 1)) {
     ThreadBlock* b = t.block;
@@ -473,18 +519,19 @@ __attribute__((always_inline)) inline void CountAlloc(void* ptr, size_t size,
   } else {
     CountSlow(1, 0, size);
   }
-  const int64_t s = static_cast<int64_t>(size);
-  if (__builtin_expect(
-          s < t.next_sample &&
-              t.sample_gen == g_sample_gen.load(std::memory_order_relaxed),
-          1)) {
-    t.next_sample -= s;
+}
+
+// Counts a free.
+__attribute__((always_inline)) inline void CountOneFree() {
+  ThreadState& t = tls;
+  if (__builtin_expect(t.kind == kActive, 1)) {
+    Bump(t.block->frees, 1);
   } else {
-    MaybeSampleSlow(ptr, size, skip);
-    asm volatile("" ::: "memory");  // keep the entry point's frame
+    CountSlow(0, 1, 0);
   }
 }
 
+// A free of a glibc block that was sampled: forget it, then tell the hook.
 __attribute__((noinline)) void SampledFree(void* ptr) {
   SampleEntry e;
   if (!SetRemove(reinterpret_cast<uintptr_t>(ptr), &e)) return;
@@ -496,16 +543,14 @@ __attribute__((noinline)) void SampledFree(void* ptr) {
   LeaveHook(kind);
 }
 
-// Counts a free of a non-null pointer; must run before the memory is
-// returned, so that a sampled address leaves the set before it can be
-// handed out again.
+// Counts a free of a non-null glibc block, and forgets it if it was
+// sampled. Must run before the block goes back to glibc, so that a sampled
+// address leaves the set before it can be handed out again. Only blocks
+// sampled while the sampled heap was unavailable (or, under a sanitizer,
+// every sampled block) are in glibc's heap: while none is live the mask is
+// 0 and the check reads nothing but it.
 __attribute__((always_inline)) inline void CountFree(void* ptr) {
-  ThreadState& t = tls;
-  if (__builtin_expect(t.kind == kActive, 1)) {
-    Bump(t.block->frees, 1);
-  } else {
-    CountSlow(0, 1, 0);
-  }
+  CountOneFree();
   const uint64_t mask = g_class_mask.load(std::memory_order_relaxed);
   if (__builtin_expect(mask != 0, 0) &&
       ((mask >> SizeClass(reinterpret_cast<uintptr_t>(ptr))) & 1) != 0 &&
@@ -514,6 +559,151 @@ __attribute__((always_inline)) inline void CountFree(void* ptr) {
     SampledFree(ptr);
   }
 }
+
+#if GOTEST_MALLOC_SANITIZER_HOOKS
+// Counts an allocation the sanitizer made and samples it if it is due.
+__attribute__((always_inline)) inline void CountAlloc(void* ptr, size_t size) {
+  CountMalloc(size);
+  if (__builtin_expect(SampleDue(size), 0)) {
+    Sample(ptr, size, /*frames_above=*/1, /*in_heap=*/false);
+    asm volatile("" ::: "memory");  // keep the hook's frame
+  }
+}
+#else
+[[noreturn]] void Fatal(const char* msg) {
+  // What glibc does with a pointer it did not hand out.
+  const ssize_t ignored = write(2, msg, strlen(msg));
+  (void)ignored;
+  abort();
+}
+
+// Keeps the entry point's frame: a call that is not the entry point's last
+// act cannot become a tail call, so sampled stacks count frames exactly.
+template <typename T>
+__attribute__((always_inline)) inline T KeepFrame(T v) {
+  asm volatile("" : "+r"(v)::"memory");
+  return v;
+}
+
+// How a sampled allocation is made when the sampled heap cannot serve it
+// (unavailable, used up, or an alignment over kSampledHeapMaxAlign).
+enum class Via : uint8_t { kMalloc, kCalloc, kMemalign, kValloc, kPvalloc };
+
+// Makes an allocation that SampleDue chose: from the sampled heap if it
+// can, else from glibc (tracked by the set and filter), then counts and
+// records it. `frames_above`: our frames above this one (see Sample).
+__attribute__((noinline)) void* SampledAlloc(size_t size, size_t align, Via via,
+                                             int frames_above) {
+  void* p = nullptr;
+  if (via != Via::kPvalloc) {  // pvalloc rounds the size: left to glibc
+    p = internal::SampledHeapAlloc(size, align <= 16 ? 0 : align,
+                                   via == Via::kCalloc);
+  }
+  if (p != nullptr) {
+    CountMalloc(size);
+    Sample(p, size, frames_above + 1, /*in_heap=*/true);
+    return p;
+  }
+  switch (via) {
+    case Via::kMalloc:
+      p = __libc_malloc(size);
+      break;
+    case Via::kCalloc:
+      p = __libc_calloc(1, size);
+      break;
+    case Via::kMemalign:
+      p = __libc_memalign(align, size);
+      break;
+    case Via::kValloc:
+      p = __libc_valloc(size);
+      break;
+    case Via::kPvalloc:
+      p = __libc_pvalloc(size);
+      break;
+  }
+  if (p == nullptr) return nullptr;
+  CountMalloc(size);
+  Sample(p, size, frames_above + 1, /*in_heap=*/false);
+  return p;
+}
+
+// Frees a block in the sampled heap's window: counts it, returns it to the
+// heap, tells the hook.
+__attribute__((noinline)) void FreeSampled(void* ptr) {
+  if (!internal::SampledHeapOwns(ptr)) {  // another mapping in the window
+    CountFree(ptr);
+    __libc_free(ptr);
+    return;
+  }
+  size_t size;
+  uintptr_t cookie;
+  if (!internal::SampledHeapFree(ptr, &size, &cookie)) {
+    Fatal("free(): invalid pointer (not a live block of the sampled heap)\n");
+  }
+  CountOneFree();
+  if (tls.in_hook) return;
+  const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
+  if (on_free == nullptr) return;
+  const uint8_t kind = EnterHook();
+  on_free(ptr, size, cookie);
+  LeaveHook(kind);
+}
+
+// Frees any non-null block (the body of free()).
+__attribute__((always_inline)) inline void FreeAny(void* ptr) {
+  if (__builtin_expect(internal::InSampledHeap(ptr), 0)) {
+    FreeSampled(ptr);
+    return;
+  }
+  CountFree(ptr);
+  __libc_free(ptr);
+}
+
+using UsableSizeFn = size_t (*)(void*);
+constinit std::atomic<UsableSizeFn> g_glibc_usable_size{nullptr};
+
+// glibc's malloc_usable_size (ours, below, answers for sampled blocks).
+size_t GlibcUsableSize(void* p) {
+  UsableSizeFn fn = g_glibc_usable_size.load(std::memory_order_acquire);
+  if (fn == nullptr) {
+    fn = reinterpret_cast<UsableSizeFn>(dlsym(RTLD_NEXT, "malloc_usable_size"));
+    if (fn == nullptr) Fatal("malloc: glibc's malloc_usable_size not found\n");
+    g_glibc_usable_size.store(fn, std::memory_order_release);
+  }
+  return fn(p);
+}
+
+size_t UsableSize(void* p) {
+  if (!internal::InSampledHeap(p) || !internal::SampledHeapOwns(p)) {
+    return GlibcUsableSize(p);
+  }
+  const size_t n = internal::SampledHeapUsableSize(p);
+  if (n == 0) {
+    Fatal(
+        "malloc_usable_size(): invalid pointer (not a live block of the "
+        "sampled heap)\n");
+  }
+  return n;
+}
+
+// realloc of a block when the old or the new one is the sampled heap's:
+// allocate, copy, free (counted as any realloc: an allocation and a free).
+__attribute__((noinline)) void* ReallocMove(void* ptr, size_t size, bool sample,
+                                            int frames_above) {
+  void* p;
+  if (sample) {
+    p = SampledAlloc(size, 0, Via::kMalloc, frames_above + 1);
+  } else {
+    p = __libc_malloc(size);
+    if (p != nullptr) CountMalloc(size);
+  }
+  if (p == nullptr) return nullptr;  // ptr stays allocated, as realloc says
+  const size_t old = UsableSize(ptr);
+  memcpy(p, ptr, old < size ? old : size);
+  FreeAny(ptr);
+  return p;
+}
+#endif  // GOTEST_MALLOC_SANITIZER_HOOKS
 
 }  // namespace
 
@@ -553,7 +743,10 @@ void SetMemProfileHooks(const MemProfileHooks& hooks) {
   g_on_free.store(hooks.on_free, std::memory_order_release);
 }
 
-size_t SampledLiveCount() { return g_set_live.load(std::memory_order_relaxed); }
+size_t SampledLiveCount() {
+  return g_set_live.load(std::memory_order_relaxed) +
+         internal::SampledHeapLiveCount();
+}
 
 void SetStackBoundsFunc(StackBoundsFunc fn) {
   g_stack_bounds.store(fn, std::memory_order_release);
@@ -577,7 +770,7 @@ namespace {
 
 void SanitizerMallocHook(const volatile void* ptr, size_t size) {
   // Sampled stacks drop the sanitizer's frames by address instead.
-  gr::CountAlloc(const_cast<void*>(ptr), size, 0);
+  gr::CountAlloc(const_cast<void*>(ptr), size);
 }
 
 void SanitizerFreeHook(const volatile void* ptr) {
@@ -620,48 +813,67 @@ __attribute__((constructor(101))) void InstallSanitizerHooks() {
 
 // ---- Interposition: the executable's allocator entry points ----
 
+// Each entry point decides first whether the allocation is to be sampled
+// (SampleDue: a countdown on the thread's own state); the common case goes
+// straight to glibc and counts, a sampled one goes to SampledAlloc. A free
+// tells a sampled-heap block by its address (InSampledHeap).
+
 extern "C" {
-void* __libc_malloc(size_t size);
-void __libc_free(void* ptr);
-void* __libc_calloc(size_t n, size_t size);
-void* __libc_realloc(void* ptr, size_t size);
-void* __libc_memalign(size_t alignment, size_t size);
-void* __libc_valloc(size_t size);
-void* __libc_pvalloc(size_t size);
 
 void* malloc(size_t size) {
-  void* p = __libc_malloc(size);
-  if (__builtin_expect(p != nullptr, 1)) gr::CountAlloc(p, size, 0);
-  return p;
+  if (__builtin_expect(!gr::SampleDue(size), 1)) {
+    void* p = __libc_malloc(size);
+    if (__builtin_expect(p != nullptr, 1)) gr::CountMalloc(size);
+    return p;
+  }
+  return gr::KeepFrame(gr::SampledAlloc(size, 0, gr::Via::kMalloc, 1));
 }
 
 void free(void* ptr) {
   if (ptr == nullptr) return;
-  gr::CountFree(ptr);
-  __libc_free(ptr);
+  gr::FreeAny(ptr);
 }
 
 void* calloc(size_t n, size_t size) {
-  void* p = __libc_calloc(n, size);
-  if (p != nullptr) gr::CountAlloc(p, n * size, 0);
-  return p;
+  size_t bytes;
+  if (__builtin_mul_overflow(n, size, &bytes)) {
+    errno = ENOMEM;  // as glibc's calloc
+    return nullptr;
+  }
+  if (__builtin_expect(!gr::SampleDue(bytes), 1)) {
+    void* p = __libc_calloc(n, size);
+    if (p != nullptr) gr::CountMalloc(bytes);
+    return p;
+  }
+  return gr::KeepFrame(gr::SampledAlloc(bytes, 0, gr::Via::kCalloc, 1));
 }
 
 // Counted as Go counts an append that outgrows its slice: a new allocation
 // of `size` bytes and a free of the old block.
 void* realloc(void* ptr, size_t size) {
   if (ptr == nullptr) {
-    void* p = __libc_malloc(size);
-    if (p != nullptr) gr::CountAlloc(p, size, 0);
+    if (__builtin_expect(!gr::SampleDue(size), 1)) {
+      void* p = __libc_malloc(size);
+      if (p != nullptr) gr::CountMalloc(size);
+      return p;
+    }
+    return gr::KeepFrame(gr::SampledAlloc(size, 0, gr::Via::kMalloc, 1));
+  }
+  if (size == 0) {  // glibc frees the block and returns null
+    gr::FreeAny(ptr);
+    return nullptr;
+  }
+  const bool sample = gr::SampleDue(size);
+  if (__builtin_expect(!sample && !gr::internal::InSampledHeap(ptr), 1)) {
+    // The old block leaves the sampled set first: once realloc returns, its
+    // address may be handed out again. (If realloc then fails, the block
+    // stays allocated but is no longer tracked.)
+    gr::CountFree(ptr);
+    void* p = __libc_realloc(ptr, size);
+    if (p != nullptr) gr::CountMalloc(size);
     return p;
   }
-  // The old block leaves the sampled set first: once realloc returns, its
-  // address may be handed out again. (If realloc then fails, the block
-  // stays allocated but is no longer tracked.)
-  gr::CountFree(ptr);
-  void* p = __libc_realloc(ptr, size);
-  if (p != nullptr) gr::CountAlloc(p, size, 0);
-  return p;
+  return gr::KeepFrame(gr::ReallocMove(ptr, size, sample, 1));
 }
 
 void* reallocarray(void* ptr, size_t n, size_t size) {
@@ -671,27 +883,46 @@ void* reallocarray(void* ptr, size_t n, size_t size) {
     return nullptr;
   }
   if (ptr == nullptr) {
-    void* p = __libc_malloc(bytes);
-    if (p != nullptr) gr::CountAlloc(p, bytes, 0);
+    if (__builtin_expect(!gr::SampleDue(bytes), 1)) {
+      void* p = __libc_malloc(bytes);
+      if (p != nullptr) gr::CountMalloc(bytes);
+      return p;
+    }
+    return gr::KeepFrame(gr::SampledAlloc(bytes, 0, gr::Via::kMalloc, 1));
+  }
+  if (bytes == 0) {
+    gr::FreeAny(ptr);
+    return nullptr;
+  }
+  const bool sample = gr::SampleDue(bytes);
+  if (__builtin_expect(!sample && !gr::internal::InSampledHeap(ptr), 1)) {
+    gr::CountFree(ptr);
+    void* p = __libc_realloc(ptr, bytes);
+    if (p != nullptr) gr::CountMalloc(bytes);
     return p;
   }
-  gr::CountFree(ptr);
-  void* p = __libc_realloc(ptr, bytes);
-  if (p != nullptr) gr::CountAlloc(p, bytes, 0);
-  return p;
+  return gr::KeepFrame(gr::ReallocMove(ptr, bytes, sample, 1));
 }
 
 void* memalign(size_t alignment, size_t size) {
-  void* p = __libc_memalign(alignment, size);
-  if (p != nullptr) gr::CountAlloc(p, size, 0);
-  return p;
+  if (__builtin_expect(!gr::SampleDue(size), 1)) {
+    void* p = __libc_memalign(alignment, size);
+    if (p != nullptr) gr::CountMalloc(size);
+    return p;
+  }
+  return gr::KeepFrame(
+      gr::SampledAlloc(size, alignment, gr::Via::kMemalign, 1));
 }
 
 // glibc 2.36's aligned_alloc is memalign (no extra argument checks).
 void* aligned_alloc(size_t alignment, size_t size) {
-  void* p = __libc_memalign(alignment, size);
-  if (p != nullptr) gr::CountAlloc(p, size, 0);
-  return p;
+  if (__builtin_expect(!gr::SampleDue(size), 1)) {
+    void* p = __libc_memalign(alignment, size);
+    if (p != nullptr) gr::CountMalloc(size);
+    return p;
+  }
+  return gr::KeepFrame(
+      gr::SampledAlloc(size, alignment, gr::Via::kMemalign, 1));
 }
 
 int posix_memalign(void** out, size_t alignment, size_t size) {
@@ -700,24 +931,42 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
     return EINVAL;
   }
   const int saved = errno;  // POSIX: returns the error, errno untouched
-  void* p = __libc_memalign(alignment, size);
+  void* p;
+  if (__builtin_expect(!gr::SampleDue(size), 1)) {
+    p = __libc_memalign(alignment, size);
+    if (p != nullptr) gr::CountMalloc(size);
+  } else {
+    p = gr::KeepFrame(gr::SampledAlloc(size, alignment, gr::Via::kMemalign, 1));
+  }
   errno = saved;
   if (p == nullptr) return ENOMEM;
-  gr::CountAlloc(p, size, 0);
   *out = p;
   return 0;
 }
 
 void* valloc(size_t size) {
-  void* p = __libc_valloc(size);
-  if (p != nullptr) gr::CountAlloc(p, size, 0);
-  return p;
+  if (__builtin_expect(!gr::SampleDue(size), 1)) {
+    void* p = __libc_valloc(size);
+    if (p != nullptr) gr::CountMalloc(size);
+    return p;
+  }
+  return gr::KeepFrame(gr::SampledAlloc(
+      size, static_cast<size_t>(sysconf(_SC_PAGESIZE)), gr::Via::kValloc, 1));
 }
 
 void* pvalloc(size_t size) {
-  void* p = __libc_pvalloc(size);
-  if (p != nullptr) gr::CountAlloc(p, size, 0);
-  return p;
+  if (__builtin_expect(!gr::SampleDue(size), 1)) {
+    void* p = __libc_pvalloc(size);
+    if (p != nullptr) gr::CountMalloc(size);
+    return p;
+  }
+  return gr::KeepFrame(gr::SampledAlloc(size, 0, gr::Via::kPvalloc, 1));
+}
+
+// glibc's, except for blocks of the sampled heap.
+size_t malloc_usable_size(void* ptr) {
+  if (ptr == nullptr) return 0;
+  return gr::UsableSize(ptr);
 }
 }  // extern "C"
 
@@ -730,13 +979,20 @@ namespace {
 __attribute__((always_inline)) inline void* NewImpl(size_t size,
                                                     size_t alignment) {
   if (size == 0) size = 1;
+  const bool aligned = alignment > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
   for (;;) {
-    void* p = alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__
-                  ? __libc_malloc(size)
-                  : __libc_memalign(alignment, size);
-    if (__builtin_expect(p != nullptr, 1)) {
-      gr::CountAlloc(p, size, 0);
-      return p;
+    if (__builtin_expect(!gr::SampleDue(size), 1)) {
+      void* p =
+          aligned ? __libc_memalign(alignment, size) : __libc_malloc(size);
+      if (__builtin_expect(p != nullptr, 1)) {
+        gr::CountMalloc(size);
+        return p;
+      }
+    } else {
+      void* p = gr::KeepFrame(
+          gr::SampledAlloc(size, aligned ? alignment : 0,
+                           aligned ? gr::Via::kMemalign : gr::Via::kMalloc, 1));
+      if (p != nullptr) return p;
     }
     std::new_handler handler = std::get_new_handler();
     if (handler == nullptr) throw std::bad_alloc();
@@ -755,8 +1011,7 @@ __attribute__((always_inline)) inline void* NewNothrowImpl(
 
 __attribute__((always_inline)) inline void DeleteImpl(void* ptr) noexcept {
   if (ptr == nullptr) return;
-  gr::CountFree(ptr);
-  __libc_free(ptr);
+  gr::FreeAny(ptr);
 }
 
 constexpr size_t kNoAlign = 0;

@@ -7,13 +7,12 @@
 // C allocations, and `-Wl,--wrap` misses everything not compiled into our
 // objects (research/profiling.md, §1b). So this library interposes the
 // process's allocator: it defines malloc, free, calloc, realloc,
-// reallocarray, memalign, aligned_alloc, posix_memalign, valloc and pvalloc
-// in the executable, where the dynamic linker finds them before libc's, and
-// forwards to glibc's exported __libc_malloc/__libc_free/__libc_calloc/
-// __libc_realloc/__libc_memalign/__libc_valloc/__libc_pvalloc. Link it with
-// alwayslink (the Bazel target does) so the definitions are always present.
-// malloc_usable_size is not defined: every chunk is glibc's own, so glibc's
-// malloc_usable_size answers for it unchanged.
+// reallocarray, memalign, aligned_alloc, posix_memalign, valloc, pvalloc and
+// malloc_usable_size in the executable, where the dynamic linker finds them
+// before libc's, and forwards to glibc's exported __libc_malloc/__libc_free/
+// __libc_calloc/__libc_realloc/__libc_memalign/__libc_valloc/__libc_pvalloc
+// (and glibc's malloc_usable_size). Link it with alwayslink (the Bazel
+// target does) so the definitions are always present.
 //
 // Counting: per-thread counters in initial-exec TLS, in a block the thread
 // registers in a global list on its first allocation, so the hot path is a
@@ -52,10 +51,20 @@
 // rate 1 samples every allocation, 0 none; the default is 512 KiB as in Go.
 // A sampled allocation calls the installed MemProfileHooks::on_alloc with
 // the pointer, the requested size and the allocating stack (frame-pointer
-// unwinding, runtime/traceback.h); its pointer goes into a small
-// lock-protected hash set so that freeing it calls on_free. Frees of
-// pointers never sampled take no lock: a global counting filter over the
-// sampled addresses (relaxed loads of read-mostly memory) rules them out.
+// unwinding, runtime/traceback.h), and its free calls on_free. Each entry
+// point decides before allocating whether to sample (a countdown on the
+// thread's own state, nothing shared), and a sampled allocation is served
+// from the sampled heap (sampled_heap.h), whose 1 TiB-aligned address range
+// says "sampled": a free compares the pointer's top bits with a constant
+// and reads nothing else, and a sampled block's record (size, live bit, the
+// hook's cookie) sits at an address computed from the block's. realloc
+// between the two heaps moves the contents; a sampled block's usable size
+// is its size class. Blocks sampled when the sampled heap cannot serve them
+// (an alignment over 4096, pvalloc, no address space for it) stay in glibc's
+// heap and go into a small locked hash set; while any is live, frees check
+// a counting filter before the set (under the sanitizers, every sampled
+// block is tracked that way). The hooks being unset, sampling draws its
+// distances but samples nothing.
 //
 // Re-entrancy and early use: malloc runs before any static initializer and
 // inside the dynamic loader, so nothing on its path has a constructor, takes

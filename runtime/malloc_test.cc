@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/sampled_heap.h"
 #include "runtime/traceback.h"
 
 namespace go::runtime {
@@ -780,6 +781,265 @@ TEST_F(SamplingTest, ManyLiveSamplesGrowTheSet) {
     EXPECT_EQ(frees[i].first, ptrs[i]);
     EXPECT_EQ(frees[i].second, static_cast<size_t>(16 + i % 7));
   }
+}
+
+// ---- The sampled heap (sampled_heap.h): where sampled blocks live ----
+
+class SampledHeapTest : public SamplingTest {
+ protected:
+  void SetUp() override {
+    if (UnderSanitizer()) GTEST_SKIP() << "the sanitizer owns the allocator";
+    SamplingTest::SetUp();
+    SetMemProfileHooks({RecordAlloc, RecordFree});
+    live_ = SampledLiveCount();
+  }
+  void TearDown() override {
+    if (UnderSanitizer()) return;
+    SetMemProfileRate(0);
+    EXPECT_EQ(SampledLiveCount(), live_);
+    SamplingTest::TearDown();
+  }
+  size_t live_ = 0;
+};
+
+bool Filled(const void* p, size_t n, unsigned char c) {
+  const unsigned char* b = static_cast<const unsigned char*>(p);
+  for (size_t i = 0; i < n; i++) {
+    if (b[i] != c) return false;
+  }
+  return true;
+}
+
+TEST_F(SampledHeapTest, SampledBlocksComeFromIt) {
+  std::vector<std::pair<void*, size_t>> blocks;
+  blocks.reserve(16);
+  SetMemProfileRate(1);
+  // Small class boundaries, and extents.
+  for (size_t n : {0, 1, 15, 16, 17, 128, 129, 1000, 4096, 32768, 32769, 65536,
+                   200000, 3 << 20}) {
+    void* p = malloc(n);
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(internal::InSampledHeap(p)) << n;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 16, 0u) << n;
+    EXPECT_GE(malloc_usable_size(p), n);
+    memset(p, 0x5a, malloc_usable_size(p));  // all of it is usable
+    blocks.push_back({p, n});
+  }
+  SetMemProfileRate(0);
+  EXPECT_EQ(SampledLiveCount(), live_ + blocks.size());
+  // The hook heard of each (among whatever else the test allocated).
+  std::vector<Recorded> allocs = TakeAllocs();
+  for (auto& [p, n] : blocks) {
+    EXPECT_TRUE(std::any_of(allocs.begin(), allocs.end(), [&](auto& r) {
+      return r.ptr == p && r.size == n;
+    })) << n;
+  }
+  TakeFrees();
+  for (auto& [p, n] : blocks) free(p);
+  EXPECT_EQ(TakeFrees(), blocks);
+  // Unsampled blocks are glibc's.
+  SetMemProfileRate(0);
+  void* q = malloc(100);
+  Escape(q);
+  EXPECT_FALSE(internal::InSampledHeap(q));
+  free(q);
+}
+
+TEST_F(SampledHeapTest, Alignments) {
+  SetMemProfileRate(1);
+  for (size_t align : {32, 64, 256, 1024, 4096}) {
+    for (size_t n : {1, 100, 5000, 70000}) {
+      void* a = aligned_alloc(align, n);
+      void* m = memalign(align, n);
+      void* pm = nullptr;
+      ASSERT_EQ(posix_memalign(&pm, align, n), 0);
+      void* nw = ::operator new(n, std::align_val_t(align));
+      for (void* p : {a, m, pm, nw}) {
+        ASSERT_NE(p, nullptr);
+        EXPECT_TRUE(internal::InSampledHeap(p)) << align << " " << n;
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % align, 0u)
+            << align << " " << n;
+        memset(p, 1, n);
+      }
+      free(a);
+      free(m);
+      free(pm);
+      ::operator delete(nw, std::align_val_t(align));
+    }
+  }
+  void* v = valloc(10);
+  EXPECT_TRUE(internal::InSampledHeap(v));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(v) % sysconf(_SC_PAGESIZE), 0u);
+  free(v);
+  // Beyond the heap's alignment, and pvalloc: glibc's blocks, sampled all
+  // the same (their frees found through the set).
+  void* big = nullptr;
+  ASSERT_EQ(posix_memalign(&big, 8192, 100), 0);
+  void* pv = pvalloc(100);
+  EXPECT_FALSE(internal::InSampledHeap(big));
+  EXPECT_FALSE(internal::InSampledHeap(pv));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big) % 8192, 0u);
+  EXPECT_EQ(SampledLiveCount(), live_ + 2);
+  TakeFrees();
+  free(big);
+  free(pv);
+  EXPECT_EQ(TakeFrees().size(), 2u);
+}
+
+TEST_F(SampledHeapTest, CallocZeroesAReusedBlock) {
+  SetMemProfileRate(1);
+  for (size_t n : {48, 3000, 100000, 5 << 20}) {
+    void* p = malloc(n);
+    memset(p, 0xab, n);
+    free(p);
+    // The freed block is the first its class hands out again.
+    void* q = calloc(1, n);
+    EXPECT_EQ(q, p) << n;
+    EXPECT_TRUE(Filled(q, n, 0)) << n;
+    free(q);
+  }
+}
+
+TEST_F(SampledHeapTest, ReallocMovesBetweenHeaps) {
+  // glibc -> sampled heap: the contents move.
+  SetMemProfileRate(0);
+  char* p = static_cast<char*>(malloc(300));
+  memset(p, 7, 300);
+  SetMemProfileRate(1);
+  char* q = static_cast<char*>(realloc(p, 5000));
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(internal::InSampledHeap(q));
+  EXPECT_TRUE(Filled(q, 300, 7));
+  memset(q, 8, 5000);
+  // Sampled heap -> sampled heap, shrinking.
+  char* r = static_cast<char*>(realloc(q, 40));
+  EXPECT_TRUE(internal::InSampledHeap(r));
+  EXPECT_TRUE(Filled(r, 40, 8));
+  // Sampled heap -> glibc: the old block's free is reported.
+  SetMemProfileRate(0);
+  TakeFrees();
+  char* s = static_cast<char*>(realloc(r, 100000));
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(internal::InSampledHeap(s));
+  EXPECT_TRUE(Filled(s, 40, 8));
+  std::vector<std::pair<void*, size_t>> frees = TakeFrees();
+  ASSERT_EQ(frees.size(), 1u);
+  EXPECT_EQ(frees[0].first, r);
+  EXPECT_EQ(frees[0].second, 40u);
+  // realloc to 0 frees, as glibc's does.
+  SetMemProfileRate(1);
+  void* t = malloc(10);
+  EXPECT_EQ(realloc(t, 0), nullptr);
+  free(s);
+}
+
+TEST_F(SampledHeapTest, ReallocCountsAsAllocationAndFree) {
+  SetMemProfileRate(1);
+  void* p = malloc(100);
+  Delta d = Measure([&] { p = realloc(p, 200); });
+  EXPECT_EQ(d.mallocs, 1);
+  EXPECT_EQ(d.frees, 1);
+  EXPECT_EQ(d.bytes, 200);
+  d = Measure([&] { free(p); });
+  EXPECT_EQ(d.frees, 1);
+}
+
+TEST_F(SampledHeapTest, ExtentPagesGoBackToTheKernel) {
+  SetMemProfileRate(1);
+  const size_t n = 64 << 20;
+  auto rss_kib = [] {
+    FILE* f = fopen("/proc/self/statm", "r");
+    long size = 0, resident = 0;
+    EXPECT_EQ(fscanf(f, "%ld %ld", &size, &resident), 2);
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE) / 1024;
+  };
+  void* p = malloc(n);
+  memset(p, 1, n);
+  const long touched = rss_kib();
+  free(p);
+  const long released = rss_kib();
+  // 64 MiB were resident; after the free, at most the first page is.
+  EXPECT_GT(touched - released, 60 * 1024) << touched << " " << released;
+}
+
+TEST_F(SampledHeapTest, ManyThreadsAllocateAndFreeAcrossThreads) {
+  SetMemProfileRate(1);
+  constexpr int kThreads = 4;
+  constexpr int kBlocks = 3000;
+  std::vector<std::vector<std::pair<unsigned char*, size_t>>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) {
+    threads.emplace_back([t, &made] {
+      uint64_t x = 0x9E3779B97F4A7C15ull * (t + 1);
+      for (int i = 0; i < kBlocks; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        const size_t n = 1 + x % (i % 50 == 0 ? 200000 : 2000);
+        auto* p = static_cast<unsigned char*>(malloc(n));
+        memset(p, t + 1, n);
+        if (i % 2 == 0) {
+          made[t].push_back({p, n});  // freed by another thread
+        } else {
+          ASSERT_TRUE(Filled(p, n, t + 1));
+          free(p);
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  threads.clear();
+  for (int t = 0; t < kThreads; t++) {
+    threads.emplace_back([t, &made] {
+      for (auto& [p, n] : made[(t + 1) % kThreads]) {
+        EXPECT_TRUE(internal::InSampledHeap(p));
+        EXPECT_TRUE(Filled(p, n, (t + 1) % kThreads + 1));
+        free(p);
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+}
+
+TEST_F(SampledHeapTest, OwnsOnlyWhatItCarved) {
+  SetMemProfileRate(1);
+  char* p = static_cast<char*>(malloc(100));
+  SetMemProfileRate(0);
+  ASSERT_TRUE(internal::InSampledHeap(p));
+  EXPECT_TRUE(internal::SampledHeapOwns(p));
+  EXPECT_TRUE(internal::SampledHeapOwns(p + 8));
+  const uintptr_t window = internal::g_sampled_heap_key.load()
+                           << internal::kSampledHeapShift;
+  const uintptr_t half = uintptr_t{1} << (internal::kSampledHeapShift - 1);
+  // The window's uncarved end, and the records half: another mapping there
+  // would be glibc's business (free hands it to glibc).
+  EXPECT_TRUE(
+      internal::InSampledHeap(reinterpret_cast<void*>(window + half - 16)));
+  EXPECT_FALSE(
+      internal::SampledHeapOwns(reinterpret_cast<void*>(window + half - 16)));
+  EXPECT_FALSE(
+      internal::SampledHeapOwns(reinterpret_cast<void*>(window + half + 16)));
+  EXPECT_FALSE(internal::SampledHeapOwns(reinterpret_cast<void*>(window - 16)));
+  free(p);
+}
+
+TEST_F(SampledHeapTest, DoubleFreeIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  SetMemProfileRate(1);
+  void* p = malloc(64);
+  char* q = static_cast<char*>(malloc(64));
+  SetMemProfileRate(0);  // what EXPECT_DEATH allocates is not sampled
+  ASSERT_TRUE(internal::InSampledHeap(p));
+  ASSERT_TRUE(internal::InSampledHeap(q));
+  void* again = p;
+  asm volatile("" : "+r"(again));  // the compiler need not know it is freed
+  free(p);
+  EXPECT_DEATH(free(again), "free\\(\\): invalid pointer");
+  char* inside = q + 16;
+  asm volatile("" : "+r"(inside));
+  EXPECT_DEATH(free(inside), "free\\(\\): invalid pointer");
+  free(q);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 //    SetBlockProfileRate / SetMutexProfileFraction turn them on.
 //  - threadcreate: threadcreate.cc (a count of the runtime's threads).
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <ctime>
@@ -20,7 +21,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "runtime/blockevent.h"
 #include "runtime/dump.h"
 #include "runtime/malloc.h"
@@ -61,41 +64,57 @@ absl::Status Emit(std::ostream& out, const std::string& data) {
 // One record per distinct allocation stack; immortal (the malloc library
 // keeps the pointer as the sampled allocation's cookie until it is freed).
 struct HeapBucket {
+  uint64_t hash;
   std::vector<uintptr_t> pcs;
   std::atomic<int64_t> allocs{0}, alloc_bytes{0}, frees{0}, free_bytes{0};
+  HeapBucket* next_in_slot = nullptr;  // immutable once published
+  HeapBucket* next_all = nullptr;      // immutable once published
 };
 
-std::mutex& heap_mu() {
-  static std::mutex* mu = new std::mutex;
-  return *mu;
+// The buckets by stack hash: chains read without a lock (a sample's stack
+// almost always has its bucket already, and samples come from every thread
+// at once), added to under heap_insert_mu. Readers walk heap_all.
+constexpr int kHeapTableBits = 13;
+constinit std::atomic<HeapBucket*> heap_table[1 << kHeapTableBits] = {};
+constinit std::atomic<HeapBucket*> heap_all{nullptr};
+constinit std::atomic<int> heap_bucket_count{0};
+constinit std::mutex heap_insert_mu;
+
+bool SameStack(const HeapBucket* b, uint64_t hash, const uintptr_t* pcs,
+               int n) {
+  return b->hash == hash && b->pcs.size() == static_cast<size_t>(n) &&
+         std::equal(pcs, pcs + n, b->pcs.begin());
 }
-std::unordered_map<std::string, HeapBucket*>& heap_buckets() {
-  static auto* m = new std::unordered_map<std::string, HeapBucket*>;
-  return *m;
+
+HeapBucket* FindHeapBucket(std::atomic<HeapBucket*>& slot, uint64_t hash,
+                           const uintptr_t* pcs, int n) {
+  for (HeapBucket* b = slot.load(std::memory_order_acquire); b != nullptr;
+       b = b->next_in_slot) {
+    if (SameStack(b, hash, pcs, n)) return b;
+  }
+  return nullptr;
 }
 
-// Set while this thread reads the buckets under heap_mu: what it allocates
-// then (with MemProfileRate 1, everything) must not re-enter OnAlloc, which
-// would take heap_mu again.
-thread_local bool tls_reading_heap = false;
-
-struct HeapReadLock {
-  HeapReadLock() : l(heap_mu()) { tls_reading_heap = true; }
-  ~HeapReadLock() { tls_reading_heap = false; }
-  std::lock_guard<std::mutex> l;
-};
-
+// Runs inside the malloc library's hook: what it allocates (a new bucket)
+// is neither sampled nor counted.
 uintptr_t OnAlloc(void* ptr, size_t size, const uintptr_t* pcs, int n) {
-  if (tls_reading_heap) return 0;  // not recorded (see HeapReadLock)
-  HeapBucket* b;
-  {
-    std::lock_guard<std::mutex> l(heap_mu());
-    HeapBucket*& slot = heap_buckets()[StackKey(pcs, n)];
-    if (slot == nullptr) {
-      slot = new HeapBucket;
-      slot->pcs.assign(pcs, pcs + n);
+  const uint64_t hash =
+      absl::Hash<absl::Span<const uintptr_t>>{}(absl::MakeConstSpan(pcs, n));
+  std::atomic<HeapBucket*>& slot = heap_table[hash >> (64 - kHeapTableBits)];
+  HeapBucket* b = FindHeapBucket(slot, hash, pcs, n);
+  if (b == nullptr) {
+    std::lock_guard<std::mutex> l(heap_insert_mu);
+    b = FindHeapBucket(slot, hash, pcs, n);
+    if (b == nullptr) {
+      b = new HeapBucket;
+      b->hash = hash;
+      b->pcs.assign(pcs, pcs + n);
+      b->next_in_slot = slot.load(std::memory_order_relaxed);
+      b->next_all = heap_all.load(std::memory_order_relaxed);
+      slot.store(b, std::memory_order_release);
+      heap_all.store(b, std::memory_order_release);
+      heap_bucket_count.fetch_add(1, std::memory_order_relaxed);
     }
-    b = slot;
   }
   b->allocs.fetch_add(1, std::memory_order_relaxed);
   b->alloc_bytes.fetch_add(static_cast<int64_t>(size),
@@ -136,9 +155,9 @@ struct HeapRecord {
 
 std::vector<HeapRecord> HeapRecords() {
   std::vector<HeapRecord> r;
-  HeapReadLock l;
-  r.reserve(heap_buckets().size());
-  for (const auto& [key, b] : heap_buckets()) {
+  r.reserve(heap_bucket_count.load(std::memory_order_relaxed));
+  for (const HeapBucket* b = heap_all.load(std::memory_order_acquire);
+       b != nullptr; b = b->next_all) {
     r.push_back({b->pcs, b->allocs.load(), b->alloc_bytes.load(),
                  b->frees.load(), b->free_bytes.load()});
   }
@@ -171,8 +190,7 @@ class HeapProfile : public Profile {
   explicit HeapProfile(bool allocs) : allocs_(allocs) {}
   std::string Name() const override { return allocs_ ? "allocs" : "heap"; }
   int Count() const override {
-    HeapReadLock l;
-    return static_cast<int>(heap_buckets().size());
+    return heap_bucket_count.load(std::memory_order_relaxed);
   }
   absl::Status WriteTo(std::ostream& out, int debug) const override {
     std::vector<HeapRecord> recs = HeapRecords();

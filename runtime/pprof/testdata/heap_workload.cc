@@ -210,10 +210,9 @@ void Round(int ops) {
 // `ab`: off and default alternate in one process, round by round (ABBA
 // order), so load from other processes, which comes and goes over seconds,
 // falls on both alike. Each off round records how many sampled pointers are
-// live: with none, frees skip the sampled-pointer filter entirely, with one
-// or more every free consults it. `ab-pinned` keeps one sampled allocation
-// live throughout, so off rounds pay for that filter too and the difference
-// left is the cost of taking the samples alone.
+// live. `ab-pinned` keeps one sampled allocation live throughout, off rounds
+// included: a live sample must not slow the frees of unsampled blocks (it
+// lives in the sampled heap, which a free tells by address alone).
 void* g_pinned;
 
 int RunAB(int rounds, int ops, bool pinned) {
