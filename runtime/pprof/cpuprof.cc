@@ -3,19 +3,32 @@
 // The CPU profiler (Go's runtime/cpuprof.go + os_linux.go's per-thread
 // timers, research/profiling.md §1a, §3).
 //
-// Timers: every thread of the process gets a timer_create() timer on its own
-// CPU clock (CLOCK_THREAD_CPUTIME_ID's per-thread clock id, made from the
-// tid), delivering SIGPROF to that thread (SIGEV_THREAD_ID), with a random
-// first expiry in (0, period] so that a thread that runs a tenth of a period
-// has a one-in-ten chance of a sample. Per-thread CPU clocks, unlike
-// setitimer(ITIMER_PROF), charge each thread for its own CPU time (setitimer
-// lost 10-39% of samples with two busy threads here). The controller thread
-// arms timers for the threads it finds in /proc/self/task, at start and then
-// every 100 ms, so threads need no hook and non-runtime threads are covered.
-// A thread created while a profile runs is missed for up to 100 ms.
+// Clocks: every thread of the process gets its own sampling clock on its
+// own CPU time, delivering SIGPROF to that thread, so each thread is charged
+// for its own CPU (setitimer(ITIMER_PROF) lost 10-39% of samples with two
+// busy threads here, research/profiling.md §1a).
+//   - task-clock: a perf_event_open software event (PERF_COUNT_SW_TASK_CLOCK)
+//     sampling every period of the thread's CPU time, its overflow signal
+//     routed to the thread (F_SETSIG, F_SETOWN_EX). The event runs on an
+//     hrtimer, so samples land where the thread is at that instant.
+//   - cpu-timer: timer_create() on the thread's CPU clock (Go's choice,
+//     SIGEV_THREAD_ID), where perf_event_open is not allowed (a seccomp
+//     filter, perf_event_paranoid > 2 without CAP_PERFMON). The kernel checks
+//     these timers only at scheduler ticks: with more busy threads than
+//     CPUs, ticks fall unevenly on a thread's code and the split of a
+//     70%/30% workload came out +3..+8 points off (Go 1.26 the same), while
+//     task-clock stayed within about a point (tests/perf/pprof/compare.sh).
+// The first sample of a thread comes after a random part of a period, so
+// that a thread that runs a tenth of a period has a one-in-ten chance of a
+// sample. The controller thread arms clocks for the threads it finds in
+// /proc/self/task, at start and then every 100 ms, so threads need no hook
+// and non-runtime threads are covered. A thread created while a profile
+// runs is missed for up to 100 ms.
 //
-// Handler: accepts only SI_TIMER signals carrying this profiler's cookie,
-// weights the sample by 1 + si_overrun (expirations the kernel coalesced),
+// Handler: accepts only SI_TIMER signals carrying this profiler's cookie
+// and perf overflow signals from this profiler's events (si_fd marked in a
+// bitmap), weights a timer's sample by 1 + si_overrun (expirations the
+// kernel coalesced),
 // and walks frame pointers from the interrupted pc/fp bounded by the stack
 // the interrupted code runs on: the current goroutine's [sp, stack_hi) if sp
 // lies in it, else the readable mapping that holds sp (a thread stack or g0),
@@ -33,7 +46,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -116,6 +131,38 @@ std::atomic<int> g_cookie{0};  // sival_int of the running profile's timers
 std::atomic<int64_t> g_lost{0};
 std::atomic<int64_t> g_signals{0};
 
+// The running profile's perf event fds (one bit each), and those whose first
+// short period still has to be replaced by the full one.
+constexpr int kMaxPerfFd = 1 << 16;
+std::atomic<uint64_t> g_perf_fds[kMaxPerfFd / 64];
+std::atomic<uint64_t> g_perf_first[kMaxPerfFd / 64];
+std::atomic<uint64_t> g_perf_period{0};
+
+bool TestBit(std::atomic<uint64_t>* bits, int fd) {
+  return fd >= 0 && fd < kMaxPerfFd &&
+         (bits[fd / 64].load(std::memory_order_acquire) >> (fd % 64)) & 1;
+}
+void SetBit(std::atomic<uint64_t>* bits, int fd) {
+  bits[fd / 64].fetch_or(uint64_t{1} << (fd % 64), std::memory_order_release);
+}
+bool ClearBit(std::atomic<uint64_t>* bits, int fd) {
+  const uint64_t bit = uint64_t{1} << (fd % 64);
+  return (bits[fd / 64].fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0;
+}
+
+// A signal of this profile: one of its timers (SI_TIMER with its cookie) or
+// an overflow of one of its perf events (a POLL_* code with its fd).
+bool OurSignal(const siginfo_t* info, bool* perf) {
+  if (info->si_code == SI_TIMER) {
+    *perf = false;
+    const int cookie = g_cookie.load(std::memory_order_relaxed);
+    return cookie != 0 && info->si_value.sival_int == cookie;
+  }
+  *perf = true;
+  return info->si_code > 0 && info->si_code <= POLL_HUP &&
+         TestBit(g_perf_fds, info->si_fd);
+}
+
 struct sigaction g_old_action;
 std::atomic<bool> g_handler_installed{false};
 
@@ -162,10 +209,9 @@ uintptr_t MappingEnd(uintptr_t sp) {
 }
 
 void SigprofHandler(int sig, siginfo_t* info, void* uctx) {
-  if (info->si_code != SI_TIMER ||
-      info->si_value.sival_int != g_cookie.load(std::memory_order_relaxed) ||
-      info->si_value.sival_int == 0) {
-    // Not one of our timers: someone else's SIGPROF user, if any.
+  bool perf;
+  if (!OurSignal(info, &perf)) {
+    // Not one of ours: someone else's SIGPROF user, if any.
     if (g_old_action.sa_flags & SA_SIGINFO) {
       if (g_old_action.sa_sigaction != nullptr) {
         g_old_action.sa_sigaction(sig, info, uctx);
@@ -178,11 +224,18 @@ void SigprofHandler(int sig, siginfo_t* info, void* uctx) {
   }
   int saved_errno = errno;
   g_inflight.fetch_add(1, std::memory_order_seq_cst);
+  if (perf && ClearBit(g_perf_first, info->si_fd)) {
+    // The random first period is over: every period from now on.
+    uint64_t period = g_perf_period.load(std::memory_order_relaxed);
+    ioctl(info->si_fd, PERF_EVENT_IOC_PERIOD, &period);
+  }
   if (g_active.load(std::memory_order_seq_cst)) {
     uintptr_t pc, fp, sp;
     ContextRegs(uctx, &pc, &fp, &sp);
     uint32_t weight =
-        1 + static_cast<uint32_t>(info->si_overrun > 0 ? info->si_overrun : 0);
+        perf ? 1
+             : 1 + static_cast<uint32_t>(info->si_overrun > 0 ? info->si_overrun
+                                                              : 0);
     Record* rec = nullptr;
     for (int i = 0; i < kClaimTries && rec == nullptr; i++) {
       uint32_t slot =
@@ -285,7 +338,13 @@ struct Session {
   std::condition_variable cv;
   bool stop = false;
   // Controller-only state.
-  std::unordered_map<pid_t, timer_t> timers;
+  struct Clock {
+    int fd = -1;              // a perf event (task-clock), or
+    timer_t timer = nullptr;  // a timer on the thread's CPU clock
+  };
+  std::unordered_map<pid_t, Clock> clocks;
+  bool task_clock = true;  // until perf_event_open is refused
+  bool user_only = false;  // task-clock events exclude the kernel
   std::unordered_set<pid_t> seen;
   uint64_t rng = 0x9E3779B97F4A7C15ULL;
   int64_t timer_errors = 0;
@@ -313,7 +372,87 @@ uint64_t Rand(Session* s) {
   return x * 0x2545F4914F6CDD1DULL;
 }
 
+CPUProfileClock g_clock_choice = CPUProfileClock::kAuto;  // guarded by g_mu
+
+void CloseClock(const Session::Clock& c) {
+  if (c.fd >= 0) {
+    ClearBit(g_perf_fds, c.fd);
+    ClearBit(g_perf_first, c.fd);
+    close(c.fd);
+  } else {
+    timer_delete(c.timer);
+  }
+}
+
+// A task-clock perf event on tid, sampling every `period` ns of its CPU
+// time (the first after `first`), its overflow signal sent to tid. -1 if
+// the kernel refuses; *refused if it will refuse every thread. Where the
+// kernel allows only user-space measurement (perf_event_paranoid 2 without
+// CAP_PERFMON in the initial namespace: Bazel's sandbox, containers), the
+// event excludes the kernel (s->user_only): a period that ends in a system
+// call is then not sampled, where a CPU timer would sample it on the
+// return to user space.
+int OpenTaskClock(Session* s, pid_t tid, int64_t period, int64_t first,
+                  bool* refused) {
+  struct perf_event_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_TASK_CLOCK;
+  attr.sample_period = static_cast<uint64_t>(first);
+  attr.disabled = 1;
+  attr.wakeup_events = 1;
+  attr.exclude_kernel = s->user_only;
+  attr.exclude_hv = s->user_only;
+  int fd = static_cast<int>(
+      syscall(SYS_perf_event_open, &attr, tid, -1, -1, PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0 && errno == EACCES && !s->user_only) {
+    s->user_only = true;
+    return OpenTaskClock(s, tid, period, first, refused);
+  }
+  if (fd < 0) {
+    // The thread may have exited (ESRCH); anything else is policy.
+    *refused = errno != ESRCH;
+    return -1;
+  }
+  struct f_owner_ex owner;
+  owner.type = F_OWNER_TID;
+  owner.pid = tid;
+  if (fd >= kMaxPerfFd || fcntl(fd, F_SETSIG, SIGPROF) != 0 ||
+      fcntl(fd, F_SETOWN_EX, &owner) != 0 ||
+      fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK) != 0) {
+    close(fd);
+    return -1;
+  }
+  g_perf_period.store(static_cast<uint64_t>(period), std::memory_order_relaxed);
+  if (first != period) SetBit(g_perf_first, fd);
+  SetBit(g_perf_fds, fd);
+  if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
+    ClearBit(g_perf_fds, fd);
+    ClearBit(g_perf_first, fd);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 void ArmThread(Session* s, pid_t tid) {
+  int64_t period = 1'000'000'000 / s->hz;
+  int64_t first = 1 + static_cast<int64_t>(Rand(s) % period);
+  if (s->task_clock) {
+    bool refused = false;
+    int fd = OpenTaskClock(s, tid, period, first, &refused);
+    if (fd >= 0) {
+      s->clocks[tid].fd = fd;
+      s->seen.insert(tid);
+      return;
+    }
+    if (!refused) {
+      s->timer_errors++;  // the thread exited meanwhile
+      return;
+    }
+    s->task_clock = false;  // not allowed here: CPU timers from now on
+  }
   // The per-thread CPU clock of tid, as glibc's pthread_getcpuclockid makes
   // it: (~tid << 3) | CPUCLOCK_PERTHREAD_MASK | CPUCLOCK_SCHED.
   clockid_t clock =
@@ -329,8 +468,6 @@ void ArmThread(Session* s, pid_t tid) {
     s->timer_errors++;  // the thread exited meanwhile, or a limit
     return;
   }
-  int64_t period = 1'000'000'000 / s->hz;
-  int64_t first = 1 + static_cast<int64_t>(Rand(s) % period);
   struct itimerspec its;
   its.it_interval.tv_sec = period / 1'000'000'000;
   its.it_interval.tv_nsec = period % 1'000'000'000;
@@ -341,11 +478,11 @@ void ArmThread(Session* s, pid_t tid) {
     timer_delete(timer);
     return;
   }
-  s->timers[tid] = timer;
+  s->clocks[tid].timer = timer;
   s->seen.insert(tid);
 }
 
-// Arms timers for threads that appeared, forgets those that exited. A timer
+// Arms clocks for threads that appeared, forgets those that exited. A timer
 // whose thread died reads as disarmed; if its tid is back (reused by a new
 // thread) the new thread gets a fresh timer.
 void RescanThreads(Session* s) {
@@ -357,20 +494,22 @@ void RescanThreads(Session* s) {
     }
     closedir(d);
   }
-  for (auto it = s->timers.begin(); it != s->timers.end();) {
+  for (auto it = s->clocks.begin(); it != s->clocks.end();) {
+    bool dead = !live.count(it->first);
     struct itimerspec cur;
-    bool dead = !live.count(it->first) ||
-                timer_gettime(it->second, &cur) != 0 ||
-                (cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+    if (!dead && it->second.fd < 0) {
+      dead = timer_gettime(it->second.timer, &cur) != 0 ||
+             (cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+    }
     if (dead) {
-      timer_delete(it->second);
-      it = s->timers.erase(it);
+      CloseClock(it->second);
+      it = s->clocks.erase(it);
     } else {
       ++it;
     }
   }
   for (pid_t tid : live) {
-    if (!s->timers.count(tid)) ArmThread(s, tid);
+    if (!s->clocks.count(tid)) ArmThread(s, tid);
   }
 }
 
@@ -437,6 +576,7 @@ absl::Status Start(std::ostream* out, std::string path) {
   int cookie = g_next_cookie.fetch_add(1) + 1;
   s->cookie = cookie;
   s->rng ^= static_cast<uint64_t>(Now(CLOCK_MONOTONIC));
+  s->task_clock = g_clock_choice == CPUProfileClock::kAuto;
   s->start_unix_ns = Now(CLOCK_REALTIME);
   s->start_mono_ns = Now(CLOCK_MONOTONIC);
   g_lost.store(0);
@@ -456,6 +596,11 @@ absl::Status Start(std::ostream* out, std::string path) {
 CPUProfileStats LastCPUProfileStats() {
   std::lock_guard<std::mutex> l(g_mu);
   return g_last_stats;
+}
+
+void SetCPUProfileClock(CPUProfileClock c) {
+  std::lock_guard<std::mutex> l(g_mu);
+  g_clock_choice = c;
 }
 
 }  // namespace internal
@@ -497,7 +642,7 @@ absl::Status StopCPUProfile() {
   s->thread.join();
   // No handler records after this: wait out those already inside.
   g_active.store(false, std::memory_order_seq_cst);
-  for (auto& [tid, timer] : s->timers) timer_delete(timer);
+  for (auto& [tid, clock] : s->clocks) CloseClock(clock);
   while (g_inflight.load(std::memory_order_seq_cst) != 0) sched_yield();
   Drain(s);
   int64_t duration = Now(CLOCK_MONOTONIC) - s->start_mono_ns;
@@ -534,6 +679,9 @@ absl::Status StopCPUProfile() {
   st.threads = static_cast<int64_t>(s->seen.size());
   st.timer_errors = s->timer_errors;
   st.hz = s->hz;
+  st.clock = !s->task_clock ? "cpu-timer"
+             : s->user_only ? "task-clock:u"
+                            : "task-clock";
   g_last_stats = st;
 
   std::string data = b.Encode();

@@ -17,7 +17,19 @@ struct CPUProfileStats {
   int64_t threads = 0;       // distinct threads that had a timer
   int64_t timer_errors = 0;  // timer_create failures (thread gone, limits)
   int hz = 0;
+  // What drove the samples: "task-clock" (perf_event_open software events,
+  // hrtimer-precise), "task-clock:u" (the same, user space only) or
+  // "cpu-timer" (timer_create on thread CPU clocks).
+  const char* clock = "";
 };
+
+// Which per-thread clock a profile started afterwards uses (tests and the
+// perf comparison; the default is kAuto).
+enum class CPUProfileClock {
+  kAuto,      // task-clock where perf_event_open is allowed, else cpu-timer
+  kCPUTimer,  // always timer_create (Go's choice)
+};
+void SetCPUProfileClock(CPUProfileClock c);
 
 // Statistics of the profile stopped last (zero before the first).
 CPUProfileStats LastCPUProfileStats();

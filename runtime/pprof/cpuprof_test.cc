@@ -2,10 +2,13 @@
 
 #include "runtime/pprof/cpuprof.h"
 
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -66,7 +69,46 @@ TEST(CPUProfile, SecondStartIsGosError) {
   EXPECT_TRUE(b.str().empty());
 }
 
-TEST(CPUProfile, GoroutinesThreadsAndLabels) {
+// Whether this kernel lets the process open a task-clock perf event on
+// itself (not under a seccomp filter or perf_event_paranoid > 2 for us),
+// counting user space only or also the kernel.
+bool TaskClockAllowed(bool user_only) {
+  struct perf_event_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_TASK_CLOCK;
+  attr.disabled = 1;
+  attr.exclude_kernel = user_only;
+  attr.exclude_hv = user_only;
+  int fd = static_cast<int>(
+      syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+// Both per-thread clocks: task-clock perf events where allowed (the
+// default), and CPU timers (the fallback, forced here).
+class CPUProfileClocks
+    : public ::testing::TestWithParam<internal::CPUProfileClock> {
+ protected:
+  void SetUp() override { internal::SetCPUProfileClock(GetParam()); }
+  void TearDown() override {
+    internal::SetCPUProfileClock(internal::CPUProfileClock::kAuto);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Clocks, CPUProfileClocks,
+    ::testing::Values(internal::CPUProfileClock::kAuto,
+                      internal::CPUProfileClock::kCPUTimer),
+    [](const auto& info) {
+      return info.param == internal::CPUProfileClock::kAuto ? "Auto"
+                                                            : "CPUTimer";
+    });
+
+TEST_P(CPUProfileClocks, GoroutinesThreadsAndLabels) {
   std::ostringstream out;
   ASSERT_TRUE(StartCPUProfile(out).ok());
   // After Start: its one-time symbolizer warm-up runs before the timers are
@@ -99,6 +141,11 @@ TEST(CPUProfile, GoroutinesThreadsAndLabels) {
   EXPECT_GE(st.threads, 3) << "main, the plain thread and at least one M";
   EXPECT_EQ(st.lost, 0);
   EXPECT_EQ(st.hz, 100);
+  EXPECT_EQ(std::string(st.clock),
+            GetParam() == internal::CPUProfileClock::kCPUTimer ? "cpu-timer"
+            : TaskClockAllowed(false)                          ? "task-clock"
+            : TaskClockAllowed(true)                           ? "task-clock:u"
+                                                               : "cpu-timer");
 
   pb::Profile p = Decode(out.str());
   View v(p);

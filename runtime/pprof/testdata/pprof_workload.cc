@@ -3,7 +3,9 @@
 // Writes profiles for the interop test (pprof_interop_test.sh) and runs the
 // workload of the overhead comparison (tests/perf/pprof).
 //
-//   pprof_workload cpu OUT [rounds] [hz]   profiled 70/30 workload (labels)
+//   pprof_workload cpu OUT [rounds] [hz] [auto|cpu-timer]
+//                                          profiled 70/30 workload (labels),
+//                                          with the given per-thread clock
 //   pprof_workload cpub OUT [rounds]       the same, PprofHotB run twice as
 //                                          long (a second profile for -base)
 //   pprof_workload none [rounds]           the workload, not profiled
@@ -15,6 +17,8 @@
 // under pprof::Do(Labels("worker", "even")), 1 and 3 under "odd", the
 // thread without labels. It prints one line:
 //   split true_a=69.71 cpu_s=4.123 wall_s=2.345 a_s=.. b_s=..
+// and, profiled, the clock the profile used:
+//   profile clock=task-clock
 
 #include <sys/resource.h>
 #include <time.h>
@@ -31,6 +35,7 @@
 #include "runtime/chan.h"
 #include "runtime/context.h"
 #include "runtime/malloc.h"
+#include "runtime/pprof/cpuprof.h"
 #include "runtime/pprof/pprof.h"
 #include "runtime/pprof/testdata/split_workload.h"
 #include "runtime/runtime.h"
@@ -124,11 +129,22 @@ int main(int argc, char** argv) {
   std::string out = argv[2];
   if (mode == "cpu" || mode == "cpub") {
     if (argc > 4) go::pprof::SetCPUProfileRate(std::atoi(argv[4]));
+    if (argc > 5) {
+      const std::string clock = argv[5];
+      if (clock != "auto" && clock != "cpu-timer") {
+        return Fail("clock must be auto or cpu-timer");
+      }
+      go::pprof::internal::SetCPUProfileClock(
+          clock == "auto" ? go::pprof::internal::CPUProfileClock::kAuto
+                          : go::pprof::internal::CPUProfileClock::kCPUTimer);
+    }
     absl::Status s = go::pprof::StartCPUProfileFile(out);
     if (!s.ok()) return Fail(std::string(s.message()).c_str());
     RunSplit(arg(3, 400), mode == "cpub" ? 2 : 1);
     s = go::pprof::StopCPUProfile();
     if (!s.ok()) return Fail(std::string(s.message()).c_str());
+    std::printf("profile clock=%s\n",
+                go::pprof::internal::LastCPUProfileStats().clock);
     return 0;
   }
   std::ofstream f(out, std::ios::binary);

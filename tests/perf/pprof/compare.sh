@@ -4,10 +4,12 @@
 # of their CPU in PprofHotA/PprofHotB, the true split measured with the threads' CPU
 # clocks) run
 #   none    without a profiler,
-#   gotest  with go::pprof::StartCPUProfile (per-thread timers, 100 Hz),
+#   gotest  with go::pprof::StartCPUProfile at 100 Hz, its default per-thread clock
+#           (task-clock perf events where allowed; the clock used is shown),
+#   gotimer the same with per-thread CPU timers (timer_create, Go's own choice),
 #   gperf   with gperftools' CPU profiler (LD_PRELOAD=libprofiler.so CPUPROFILE=...,
 #           Debian google-perftools, its default setitimer(ITIMER_PROF) at 100 Hz),
-# interleaved (none, gotest, gperf, none, ...) so machine noise hits all three alike.
+# interleaved (none, gotest, gotimer, gperf, none, ...) so machine noise hits all alike.
 #
 # Reported per profiler: process CPU seconds for the fixed work (median; overhead =
 # relative to none), the profile's PprofHotA share against the measured one, and the
@@ -47,15 +49,16 @@ flat() { # FILE-OF-TOP FUNCTION -> flat value in seconds
       print v * u; exit }' "$1"
 }
 
-printf '%-7s %3s %9s %9s %9s %10s %10s\n' profiler run cpu_s wall_s true_A% profiled_A% covered%
+printf '%-7s %3s %9s %9s %9s %10s %10s %s\n' profiler run cpu_s wall_s true_A% profiled_A% covered% clock
 results="$work/results.tsv"
 : >"$results"
 for i in $(seq 1 "$runs"); do
-  for p in none gotest gperf; do
+  for p in none gotest gotimer gperf; do
     prof="$work/$p.$i.prof"
     case "$p" in
       none) line="$("$bin" none "$rounds")" ;;
-      gotest) line="$("$bin" cpu "$prof" "$rounds")" ;;
+      gotest) line="$("$bin" cpu "$prof" "$rounds" 100 auto)" ;;
+      gotimer) line="$("$bin" cpu "$prof" "$rounds" 100 cpu-timer)" ;;
       gperf) line="$(LD_PRELOAD="$libprofiler" CPUPROFILE="$prof" CPUPROFILE_FREQUENCY=100 "$bin" none "$rounds")" ;;
     esac
     true_a="$(sed -n 's/.*true_a=\([0-9.]*\).*/\1/p' <<<"$line")"
@@ -63,7 +66,7 @@ for i in $(seq 1 "$runs"); do
     wall="$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' <<<"$line")"
     share=- covered=-
     if [ "$p" != none ]; then
-      if [ "$p" = gotest ]; then
+      if [ "$p" = gotest ] || [ "$p" = gotimer ]; then
         "$go" tool pprof -top -nodecount=1000 "$prof" >"$prof.top" 2>/dev/null
       else
         # go tool pprof cannot name C++ functions from the binary
@@ -72,7 +75,7 @@ for i in $(seq 1 "$runs"); do
       fi
       a="$(flat "$prof.top" 'PprofHotA')"
       b="$(flat "$prof.top" 'PprofHotB')"
-      if [ "$p" = gotest ]; then
+      if [ "$p" = gotest ] || [ "$p" = gotimer ]; then
         total="$(sed -n 's/.*Total samples = \([0-9.]*\)\(m\?s\).*/\1 \2/p' "$prof.top" |
           awk '{ print ($2 == "ms") ? $1 / 1000 : $1 }')"
       else
@@ -84,7 +87,8 @@ for i in $(seq 1 "$runs"); do
       share="$(awk -v a="${a:-0}" -v b="${b:-0}" 'BEGIN { if (a + b > 0) printf "%.2f", 100 * a / (a + b); else print "-" }')"
       covered="$(awk -v t="${total:-0}" -v c="$cpu" 'BEGIN { printf "%.1f", 100 * t / c }')"
     fi
-    printf '%-7s %3s %9s %9s %9s %10s %10s\n' "$p" "$i" "$cpu" "$wall" "$true_a" "$share" "$covered"
+    clock="$(sed -n 's/.*clock=\([a-z:-]*\).*/\1/p' <<<"$line")"
+    printf '%-7s %3s %9s %9s %9s %10s %10s %s\n' "$p" "$i" "$cpu" "$wall" "$true_a" "$share" "$covered" "$clock"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$cpu" "$wall" "$true_a" "$share" "$covered" >>"$results"
   done
 done
@@ -101,7 +105,7 @@ for p, cpu, wall, true_a, share, cov in rows:
                                  None if cov == "-" else float(cov)))
 base = statistics.median(r[0] for r in by["none"])
 print(f"{'profiler':8} {'cpu_s':>7} {'overhead':>9} {'|err| pts mean':>15} {'err range':>16} {'covered%':>9}")
-for p in ("none", "gotest", "gperf"):
+for p in ("none", "gotest", "gotimer", "gperf"):
     rs = by.get(p, [])
     cpu = statistics.median(r[0] for r in rs)
     errs = [r[3] - r[2] for r in rs if r[3] is not None]
