@@ -22,8 +22,9 @@
 // that a thread that runs a tenth of a period has a one-in-ten chance of a
 // sample. The controller thread arms clocks for the threads it finds in
 // /proc/self/task, at start and then every 100 ms, so threads need no hook
-// and non-runtime threads are covered. A thread created while a profile
-// runs is missed for up to 100 ms.
+// and non-runtime threads are covered; every 10 ms in a profile's first
+// second and after a scan that found a thread. A thread created while a
+// profile runs is missed until the next scan.
 //
 // Handler: accepts only SI_TIMER signals carrying this profiler's cookie
 // and perf overflow signals from this profiler's events (si_fd marked in a
@@ -55,6 +56,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -98,6 +100,8 @@ constexpr uint32_t kNumRecords = 4096;  // power of two
 constexpr int kClaimTries = 8;
 constexpr int kMaxRanges = 4096;
 constexpr int64_t kDrainIntervalNs = 100'000'000;
+constexpr int64_t kScanIntervalNs = 10'000'000;  // while threads appear
+constexpr int64_t kStartupNs = 1'000'000'000;
 
 enum : uint32_t { kFree = 0, kWriting = 1, kReady = 2 };
 
@@ -482,10 +486,10 @@ void ArmThread(Session* s, pid_t tid) {
   s->seen.insert(tid);
 }
 
-// Arms clocks for threads that appeared, forgets those that exited. A timer
-// whose thread died reads as disarmed; if its tid is back (reused by a new
-// thread) the new thread gets a fresh timer.
-void RescanThreads(Session* s) {
+// Arms clocks for threads that appeared, forgets those that exited; true if
+// a thread appeared. A timer whose thread died reads as disarmed; if its tid
+// is back (reused by a new thread) the new thread gets a fresh timer.
+bool RescanThreads(Session* s) {
   std::unordered_set<pid_t> live;
   if (DIR* d = opendir("/proc/self/task")) {
     while (struct dirent* e = readdir(d)) {
@@ -508,9 +512,14 @@ void RescanThreads(Session* s) {
       ++it;
     }
   }
+  bool armed = false;
   for (pid_t tid : live) {
-    if (!s->clocks.count(tid)) ArmThread(s, tid);
+    if (!s->clocks.count(tid)) {
+      ArmThread(s, tid);
+      armed = true;
+    }
   }
+  return armed;
 }
 
 void Drain(Session* s) {
@@ -538,15 +547,30 @@ int64_t Now(clockid_t clock) {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// Drains the buffer and re-reads the mappings every 100 ms, and looks for
+// new threads every 10 ms while threads are appearing (a profile's first
+// second, or a scan that found one), every 100 ms otherwise: a program
+// starts its threads right after the profile does, and each is missed until
+// found (a scan is a read of /proc/self/task, tens of microseconds).
 void ControllerLoop(Session* s) {
   std::unique_lock<std::mutex> l(s->mu);
+  int64_t next_drain = Now(CLOCK_MONOTONIC) + kDrainIntervalNs;
+  bool appearing = true;
   while (!s->stop) {
-    s->cv.wait_for(l, std::chrono::nanoseconds(kDrainIntervalNs));
+    const int64_t now = Now(CLOCK_MONOTONIC);
+    appearing = appearing || now - s->start_mono_ns < kStartupNs;
+    const int64_t wake =
+        appearing ? std::min(next_drain, now + kScanIntervalNs) : next_drain;
+    s->cv.wait_for(l, std::chrono::nanoseconds(wake > now ? wake - now : 0));
     if (s->stop) break;
     l.unlock();
-    RefreshRanges();
-    RescanThreads(s);
-    Drain(s);
+    const bool drain = Now(CLOCK_MONOTONIC) >= next_drain;
+    appearing = RescanThreads(s);
+    if (appearing || drain) RefreshRanges();  // the new threads' stacks
+    if (drain) {
+      Drain(s);
+      next_drain += kDrainIntervalNs;
+    }
     l.lock();
   }
 }
