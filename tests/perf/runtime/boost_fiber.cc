@@ -188,9 +188,10 @@ void MutexBench(int n) {
   boost::fibers::mutex mu;
   int64_t counter = 0;
   Latch done(4);
+  const int per = n / 4;  // a copy, as gotest.cc's MutexBench
   for (int g = 0; g < 4; g++) {
-    boost::fibers::fiber(std::allocator_arg, StackPool(), [&] {
-      for (int i = 0; i < n / 4; i++) {
+    boost::fibers::fiber(std::allocator_arg, StackPool(), [&, per] {
+      for (int i = 0; i < per; i++) {
         mu.lock();
         counter++;
         mu.unlock();

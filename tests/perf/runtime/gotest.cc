@@ -160,9 +160,12 @@ void MutexBench(int n) {
   go::sync::Mutex mu;
   int64_t counter = 0;
   go::sync::WaitGroup wg;
+  // The bound is a copy, as Go's closure captures the unmodified n by value
+  // (by reference, the atomics would make the loop reload and divide it).
+  const int per = n / 4;
   for (int g = 0; g < 4; g++) {
-    wg.Go([&] {
-      for (int i = 0; i < n / 4; i++) {
+    wg.Go([&, per] {
+      for (int i = 0; i < per; i++) {
         mu.Lock();
         counter++;
         mu.Unlock();
@@ -179,10 +182,11 @@ void RWMutexBench(int n) {
   int64_t counter = 0;
   std::atomic<int64_t> reads{0};
   go::sync::WaitGroup wg;
+  const int per = n / 4;  // a copy, as in MutexBench
   for (int g = 0; g < 4; g++) {
-    wg.Go([&] {
+    wg.Go([&, per] {
       int64_t r = 0;
-      for (int i = 0; i < n / 4; i++) {
+      for (int i = 0; i < per; i++) {
         if (i % 100 == 0) {
           mu.Lock();
           counter++;
