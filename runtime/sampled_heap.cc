@@ -216,10 +216,18 @@ intptr_t Carve(size_t bytes, size_t record_bytes, uint8_t kind) {
   return static_cast<intptr_t>(offset);
 }
 
+// The window's address once Reserve has published it (0 before), read
+// with acquire: a thread that meets a pointer in the window before any
+// block of it (another mapping there) still sees the span table.
+uintptr_t PublishedBase() {
+  const uintptr_t key = g_sampled_heap_key.load(std::memory_order_acquire);
+  return key == UINTPTR_MAX ? 0 : key << kSampledHeapShift;
+}
+
 // A live or free block's record and capacity; null if p is not the start
 // of a block the heap has carved.
 Record* Lookup(const void* p, size_t* cap) {
-  const uintptr_t base = g_base;
+  const uintptr_t base = PublishedBase();
   const uintptr_t offset = reinterpret_cast<uintptr_t>(p) - base;
   if (base == 0 || offset >= kBlocksSize) return nullptr;
   const uint8_t kind =
@@ -359,8 +367,9 @@ size_t SampledHeapUsableSize(const void* p) {
 }
 
 bool SampledHeapOwns(const void* p) {
-  const uintptr_t offset = reinterpret_cast<uintptr_t>(p) - g_base;
-  return g_base != 0 && offset < kBlocksSize &&
+  const uintptr_t base = PublishedBase();
+  const uintptr_t offset = reinterpret_cast<uintptr_t>(p) - base;
+  return base != 0 && offset < kBlocksSize &&
          g_span_kind[offset >> kSpanShift].load(std::memory_order_relaxed) !=
              kUnused;
 }
