@@ -19,9 +19,9 @@ constexpr size_t kBlocksSize = kWindowSize / 2;  // then the records
 constexpr int kSpanShift = 16;
 constexpr size_t kSpan = size_t{1} << kSpanShift;  // small blocks' unit
 constexpr size_t kSpans = kBlocksSize / kSpan;
-constexpr size_t kSmallMax = 32 * 1024;        // larger blocks are extents
-constexpr size_t kLargeMax = kBlocksSize / 4;  // the largest extent
-constexpr int kSmallClasses = 8 + 4 * 8;       // 16..128 by 16, 4 per doubling
+constexpr size_t kSmallMax = size_t{32} * 1024;  // larger blocks are extents
+constexpr size_t kLargeMax = kBlocksSize / 4;    // the largest extent
+constexpr int kSmallClasses = 8 + 4 * 8;  // 16..128 by 16, 4 per doubling
 constexpr int kExtentClasses = kSampledHeapShift;  // by log2 of the extent
 constexpr size_t kChunk = size_t{1} << 30;         // reserved at a time
 
