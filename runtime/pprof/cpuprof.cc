@@ -388,9 +388,14 @@ void CloseClock(const Session::Clock& c) {
   }
 }
 
+// OpenTaskClock's answer when this one thread's event could not be set up
+// but others may: that thread gets a CPU timer.
+constexpr int kUseTimer = -2;
+
 // A task-clock perf event on tid, sampling every `period` ns of its CPU
 // time (the first after `first`), its overflow signal sent to tid. -1 if
-// the kernel refuses; *refused if it will refuse every thread. Where the
+// the kernel refuses (*refused if it will refuse every thread, else the
+// thread is gone), or kUseTimer. Where the
 // kernel allows only user-space measurement (perf_event_paranoid 2 without
 // CAP_PERFMON in the initial namespace: Bazel's sandbox, containers), the
 // event excludes the kernel (s->user_only): a period that ends in a system
@@ -426,7 +431,7 @@ int OpenTaskClock(Session* s, pid_t tid, int64_t period, int64_t first,
       fcntl(fd, F_SETOWN_EX, &owner) != 0 ||
       fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK) != 0) {
     close(fd);
-    return -1;
+    return kUseTimer;  // an fd past the bitmap, say
   }
   g_perf_period.store(static_cast<uint64_t>(period), std::memory_order_relaxed);
   if (first != period) SetBit(g_perf_first, fd);
@@ -435,7 +440,7 @@ int OpenTaskClock(Session* s, pid_t tid, int64_t period, int64_t first,
     ClearBit(g_perf_fds, fd);
     ClearBit(g_perf_first, fd);
     close(fd);
-    return -1;
+    return kUseTimer;
   }
   return fd;
 }
@@ -451,11 +456,13 @@ void ArmThread(Session* s, pid_t tid) {
       s->seen.insert(tid);
       return;
     }
-    if (!refused) {
-      s->timer_errors++;  // the thread exited meanwhile
-      return;
+    if (fd != kUseTimer) {
+      if (!refused) {
+        s->timer_errors++;  // the thread exited meanwhile
+        return;
+      }
+      s->task_clock = false;  // not allowed here: CPU timers from now on
     }
-    s->task_clock = false;  // not allowed here: CPU timers from now on
   }
   // The per-thread CPU clock of tid, as glibc's pthread_getcpuclockid makes
   // it: (~tid << 3) | CPUCLOCK_PERTHREAD_MASK | CPUCLOCK_SCHED.
