@@ -466,8 +466,8 @@ __attribute__((noinline)) bool Sample(void* ptr, size_t size, int frames_above,
     cookie = on_alloc(ptr, size, pcs, n);
     LeaveHook(kind);
   }
-  if (in_heap) {
-    internal::SampledHeapSetCookie(ptr, cookie);
+  if (in_heap) {  // its record was made with cookie 0
+    if (cookie != 0) internal::SampledHeapSetCookie(ptr, cookie);
     return true;
   }
   return SetInsert(reinterpret_cast<uintptr_t>(ptr), size, cookie);
@@ -531,16 +531,23 @@ __attribute__((always_inline)) inline void CountOneFree() {
   }
 }
 
-// A free of a glibc block that was sampled: forget it, then tell the hook.
-__attribute__((noinline)) void SampledFree(void* ptr) {
-  SampleEntry e;
-  if (!SetRemove(reinterpret_cast<uintptr_t>(ptr), &e)) return;
+// Tells the on_free hook that a sampled block is gone (not from inside a
+// hook: a hook's own frees are its bookkeeping).
+void ReportFree(void* ptr, size_t size, uintptr_t cookie) {
   if (tls.in_hook) return;
   const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
   if (on_free == nullptr) return;
   const uint8_t kind = EnterHook();
-  on_free(ptr, e.size, e.cookie);
+  on_free(ptr, size, cookie);
   LeaveHook(kind);
+}
+
+// A free of a glibc block that was sampled: forget it, then tell the hook.
+__attribute__((noinline)) void SampledFree(void* ptr) {
+  SampleEntry e;
+  if (SetRemove(reinterpret_cast<uintptr_t>(ptr), &e)) {
+    ReportFree(ptr, e.size, e.cookie);
+  }
 }
 
 // Counts a free of a non-null glibc block, and forgets it if it was
@@ -641,12 +648,7 @@ __attribute__((noinline)) void FreeSampled(void* ptr) {
     Fatal("free(): invalid pointer (not a live block of the sampled heap)\n");
   }
   CountOneFree();
-  if (tls.in_hook) return;
-  const FreeHook on_free = g_on_free.load(std::memory_order_acquire);
-  if (on_free == nullptr) return;
-  const uint8_t kind = EnterHook();
-  on_free(ptr, size, cookie);
-  LeaveHook(kind);
+  ReportFree(ptr, size, cookie);
 }
 
 // Frees any non-null block (the body of free()).
@@ -686,6 +688,29 @@ size_t UsableSize(void* p) {
   return n;
 }
 
+// The bodies the entry points share (ReallocImpl below). Always inlined, so
+// that the entry point is the one frame between SampledAlloc/ReallocMove and
+// the caller
+// (frames_above = 1), and KeepFrame stops a tail call out of it.
+__attribute__((always_inline)) inline void* MallocImpl(size_t size) {
+  if (__builtin_expect(!SampleDue(size), 1)) {
+    void* p = __libc_malloc(size);
+    if (__builtin_expect(p != nullptr, 1)) CountMalloc(size);
+    return p;
+  }
+  return KeepFrame(SampledAlloc(size, 0, Via::kMalloc, 1));
+}
+
+__attribute__((always_inline)) inline void* MemalignImpl(size_t alignment,
+                                                         size_t size) {
+  if (__builtin_expect(!SampleDue(size), 1)) {
+    void* p = __libc_memalign(alignment, size);
+    if (p != nullptr) CountMalloc(size);
+    return p;
+  }
+  return KeepFrame(SampledAlloc(size, alignment, Via::kMemalign, 1));
+}
+
 // realloc of a block when the old or the new one is the sampled heap's:
 // allocate, copy, free (counted as any realloc: an allocation and a free).
 __attribute__((noinline)) void* ReallocMove(void* ptr, size_t size, bool sample,
@@ -703,6 +728,29 @@ __attribute__((noinline)) void* ReallocMove(void* ptr, size_t size, bool sample,
   FreeAny(ptr);
   return p;
 }
+
+// Counted as Go counts an append that outgrows its slice: a new allocation
+// of `size` bytes and a free of the old block.
+__attribute__((always_inline)) inline void* ReallocImpl(void* ptr,
+                                                        size_t size) {
+  if (ptr == nullptr) return MallocImpl(size);
+  if (size == 0) {  // glibc frees the block and returns null
+    FreeAny(ptr);
+    return nullptr;
+  }
+  const bool sample = SampleDue(size);
+  if (__builtin_expect(!sample && !internal::InSampledHeap(ptr), 1)) {
+    // The old block leaves the sampled set first: once realloc returns, its
+    // address may be handed out again. (If realloc then fails, the block
+    // stays allocated but is no longer tracked.)
+    CountFree(ptr);
+    void* p = __libc_realloc(ptr, size);
+    if (p != nullptr) CountMalloc(size);
+    return p;
+  }
+  return KeepFrame(ReallocMove(ptr, size, sample, 1));
+}
+
 #endif  // GOTEST_MALLOC_SANITIZER_HOOKS
 
 }  // namespace
@@ -820,14 +868,7 @@ __attribute__((constructor(101))) void InstallSanitizerHooks() {
 
 extern "C" {
 
-void* malloc(size_t size) {
-  if (__builtin_expect(!gr::SampleDue(size), 1)) {
-    void* p = __libc_malloc(size);
-    if (__builtin_expect(p != nullptr, 1)) gr::CountMalloc(size);
-    return p;
-  }
-  return gr::KeepFrame(gr::SampledAlloc(size, 0, gr::Via::kMalloc, 1));
-}
+void* malloc(size_t size) { return gr::MallocImpl(size); }
 
 void free(void* ptr) {
   if (ptr == nullptr) return;
@@ -848,33 +889,7 @@ void* calloc(size_t n, size_t size) {
   return gr::KeepFrame(gr::SampledAlloc(bytes, 0, gr::Via::kCalloc, 1));
 }
 
-// Counted as Go counts an append that outgrows its slice: a new allocation
-// of `size` bytes and a free of the old block.
-void* realloc(void* ptr, size_t size) {
-  if (ptr == nullptr) {
-    if (__builtin_expect(!gr::SampleDue(size), 1)) {
-      void* p = __libc_malloc(size);
-      if (p != nullptr) gr::CountMalloc(size);
-      return p;
-    }
-    return gr::KeepFrame(gr::SampledAlloc(size, 0, gr::Via::kMalloc, 1));
-  }
-  if (size == 0) {  // glibc frees the block and returns null
-    gr::FreeAny(ptr);
-    return nullptr;
-  }
-  const bool sample = gr::SampleDue(size);
-  if (__builtin_expect(!sample && !gr::internal::InSampledHeap(ptr), 1)) {
-    // The old block leaves the sampled set first: once realloc returns, its
-    // address may be handed out again. (If realloc then fails, the block
-    // stays allocated but is no longer tracked.)
-    gr::CountFree(ptr);
-    void* p = __libc_realloc(ptr, size);
-    if (p != nullptr) gr::CountMalloc(size);
-    return p;
-  }
-  return gr::KeepFrame(gr::ReallocMove(ptr, size, sample, 1));
-}
+void* realloc(void* ptr, size_t size) { return gr::ReallocImpl(ptr, size); }
 
 void* reallocarray(void* ptr, size_t n, size_t size) {
   size_t bytes;
@@ -882,47 +897,16 @@ void* reallocarray(void* ptr, size_t n, size_t size) {
     errno = ENOMEM;
     return nullptr;
   }
-  if (ptr == nullptr) {
-    if (__builtin_expect(!gr::SampleDue(bytes), 1)) {
-      void* p = __libc_malloc(bytes);
-      if (p != nullptr) gr::CountMalloc(bytes);
-      return p;
-    }
-    return gr::KeepFrame(gr::SampledAlloc(bytes, 0, gr::Via::kMalloc, 1));
-  }
-  if (bytes == 0) {
-    gr::FreeAny(ptr);
-    return nullptr;
-  }
-  const bool sample = gr::SampleDue(bytes);
-  if (__builtin_expect(!sample && !gr::internal::InSampledHeap(ptr), 1)) {
-    gr::CountFree(ptr);
-    void* p = __libc_realloc(ptr, bytes);
-    if (p != nullptr) gr::CountMalloc(bytes);
-    return p;
-  }
-  return gr::KeepFrame(gr::ReallocMove(ptr, bytes, sample, 1));
+  return gr::ReallocImpl(ptr, bytes);
 }
 
 void* memalign(size_t alignment, size_t size) {
-  if (__builtin_expect(!gr::SampleDue(size), 1)) {
-    void* p = __libc_memalign(alignment, size);
-    if (p != nullptr) gr::CountMalloc(size);
-    return p;
-  }
-  return gr::KeepFrame(
-      gr::SampledAlloc(size, alignment, gr::Via::kMemalign, 1));
+  return gr::MemalignImpl(alignment, size);
 }
 
 // glibc 2.36's aligned_alloc is memalign (no extra argument checks).
 void* aligned_alloc(size_t alignment, size_t size) {
-  if (__builtin_expect(!gr::SampleDue(size), 1)) {
-    void* p = __libc_memalign(alignment, size);
-    if (p != nullptr) gr::CountMalloc(size);
-    return p;
-  }
-  return gr::KeepFrame(
-      gr::SampledAlloc(size, alignment, gr::Via::kMemalign, 1));
+  return gr::MemalignImpl(alignment, size);
 }
 
 int posix_memalign(void** out, size_t alignment, size_t size) {
@@ -931,13 +915,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
     return EINVAL;
   }
   const int saved = errno;  // POSIX: returns the error, errno untouched
-  void* p;
-  if (__builtin_expect(!gr::SampleDue(size), 1)) {
-    p = __libc_memalign(alignment, size);
-    if (p != nullptr) gr::CountMalloc(size);
-  } else {
-    p = gr::KeepFrame(gr::SampledAlloc(size, alignment, gr::Via::kMemalign, 1));
-  }
+  void* p = gr::KeepFrame(gr::MemalignImpl(alignment, size));
   errno = saved;
   if (p == nullptr) return ENOMEM;
   *out = p;

@@ -228,7 +228,8 @@ void SigprofHandler(int sig, siginfo_t* info, void* uctx) {
   }
   int saved_errno = errno;
   g_inflight.fetch_add(1, std::memory_order_seq_cst);
-  if (perf && ClearBit(g_perf_first, info->si_fd)) {
+  if (perf && TestBit(g_perf_first, info->si_fd) &&
+      ClearBit(g_perf_first, info->si_fd)) {
     // The random first period is over: every period from now on.
     uint64_t period = g_perf_period.load(std::memory_order_relaxed);
     ioctl(info->si_fd, PERF_EVENT_IOC_PERIOD, &period);

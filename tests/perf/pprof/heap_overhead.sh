@@ -96,7 +96,7 @@ for i in $(seq 1 "$runs"); do
     field() { sed -n "s/.* $1=\\([-+0-9.]*\\).*/\\1/p" <<<"$line"; }
     printf '%-9s %3s %11s %11s %8s %8s %8s %9s\n' "$m" "$i" "$(field off_cpu_s)" "$(field default_cpu_s)" \
       "$(field total_pct)" "$(field median_pct)" "$(field samples)" "$(field off_live_min)..$(field off_live_max)"
-    printf '%s\t%s\t%s\t%s\n' "$m" "$(field total_pct)" "$(field median_pct)" "$(field off_live_max)" >>"$ab_results"
+    printf '%s\t%s\t%s\n' "$m" "$(field total_pct)" "$(field median_pct)" >>"$ab_results"
   done
 done
 echo
@@ -104,7 +104,7 @@ python3 - "$ab_results" <<'PY'
 import statistics, sys
 by = {}
 for line in open(sys.argv[1]):
-    m, total, median, live = line.rstrip("\n").split("\t")
+    m, total, median = line.rstrip("\n").split("\t")
     by.setdefault(m, []).append((float(total), float(median)))
 for m, what in (("ab", "default vs off"), ("ab-pinned", "default vs off, a sample live in both")):
     t = [r[0] for r in by.get(m, [])]
