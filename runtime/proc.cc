@@ -350,7 +350,7 @@ M* mget() {
 void gfput(P* pp, G* gp) {
   if (pp->gfree_count == P::kGFreeMax) {
     Sched& s = sched();
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     while (pp->gfree_count > P::kGFreeMax / 2) {
       gfree_push_locked(pp->gfree[--pp->gfree_count]);
     }
@@ -359,7 +359,7 @@ void gfput(P* pp, G* gp) {
 }
 
 void gfput_global(G* gp) {
-  std::lock_guard<std::mutex> l(sched().lock);
+  std::lock_guard<Lock> l(sched().lock);
   gfree_push_locked(gp);
 }
 
@@ -367,7 +367,7 @@ G* gfget(P* pp) {
   Sched& s = sched();
   if (pp->gfree_count == 0 &&
       s.gfree_count.load(std::memory_order_relaxed) > 0) {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     while (pp->gfree_count < P::kGFreeMax / 2) {
       G* g = gfree_pop_locked();
       if (g == nullptr) break;
@@ -387,7 +387,7 @@ G* gfget(P* pp) {
 G* gfget_global() {
   Sched& s = sched();
   if (s.gfree_count.load(std::memory_order_relaxed) == 0) return nullptr;
-  std::lock_guard<std::mutex> l(s.lock);
+  std::lock_guard<Lock> l(s.lock);
   return gfree_pop_locked();
 }
 
@@ -408,7 +408,7 @@ void newm(P* pp, bool spinning, int64_t id) {
   mp->nextp.store(pp, std::memory_order_release);
   {
     Sched& s = sched();
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     mp->alllink = s.allm;
     s.allm = mp;
     g_allm_head.store(mp, std::memory_order_release);
@@ -432,7 +432,7 @@ void newm(P* pp, bool spinning, int64_t id) {
 // incremented nmspinning for it.
 void startm(P* pp, bool spinning) {
   Sched& s = sched();
-  std::unique_lock<std::mutex> l(s.lock);
+  std::unique_lock<Lock> l(s.lock);
   if (pp == nullptr) {
     pp = pidleget();
     if (pp == nullptr) {
@@ -480,7 +480,7 @@ void stopm(M* m) {
   Sched& s = sched();
   const char* dead;
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     mput(m);
     dead = checkdead_locked();
   }
@@ -542,14 +542,14 @@ void stoplockedm(M* m) {
   if (m->p != nullptr) handoffp(releasep(m));
   const char* dead;
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     s.nmidlelocked++;
     dead = checkdead_locked();
   }
   if (dead != nullptr) fatal(dead);
   P* pp = waitnextp(m);
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     s.nmidlelocked--;
   }
   acquirep(m, pp);
@@ -583,7 +583,7 @@ top:
   if (G* gp = runqget(pp, inherit)) return gp;
   *inherit = false;
   if (s.runqsize.load(std::memory_order_relaxed) > 0) {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     if (G* gp = globrunqget(pp, 0)) return gp;
   }
   if (g_nhooks.load(std::memory_order_acquire) > 0) {
@@ -609,7 +609,7 @@ top:
   }
   // Nothing: give up the P.
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     if (s.runqsize.load(std::memory_order_relaxed) > 0)
       return globrunqget(pp, 0);
     if (pp->id >= s.gomaxprocs.load(std::memory_order_relaxed)) return nullptr;
@@ -634,7 +634,7 @@ top:
       {
         P* pp2;
         {
-          std::lock_guard<std::mutex> l(s.lock);
+          std::lock_guard<Lock> l(s.lock);
           pp2 = pidleget();
         }
         if (pp2 != nullptr) {
@@ -674,7 +674,7 @@ top:
         }
         P* pp2;
         {
-          std::lock_guard<std::mutex> l(s.lock);
+          std::lock_guard<Lock> l(s.lock);
           pp2 = pidleget();
         }
         if (pp2 != nullptr) {
@@ -710,7 +710,7 @@ G* schedule(M* m, bool* inherit) {
       // GOMAXPROCS shrank below this P.
       if (m->spinning) resetspinning(m);
       {
-        std::lock_guard<std::mutex> l(s.lock);
+        std::lock_guard<Lock> l(s.lock);
         m->p = nullptr;
         pdestroy_locked(pp);
       }
@@ -721,7 +721,7 @@ G* schedule(M* m, bool* inherit) {
     *inherit = false;
     if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 &&
         s.runqsize.load(std::memory_order_relaxed) > 0) {
-      std::lock_guard<std::mutex> l(s.lock);
+      std::lock_guard<Lock> l(s.lock);
       gp = globrunqget(pp, 1);
     }
     if (gp == nullptr) gp = runqget(pp, inherit);
@@ -820,7 +820,7 @@ void gosched_m(G* gp) {
     runqput(m->p, gp, false);
   } else {
     {
-      std::lock_guard<std::mutex> l(sched().lock);
+      std::lock_guard<Lock> l(sched().lock);
       globrunqput(gp);
     }
     wakep();
@@ -834,7 +834,7 @@ void exitsyscall0(G* gp) {
   dropg(m, gp);
   P* pp;
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     pp = pidleget();
     if (pp == nullptr) globrunqput(gp);
   }
@@ -875,7 +875,7 @@ void mexit(M* m) {
   Sched& s = sched();
   const char* dead;
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     s.mcount--;
     dead = checkdead_locked();
   }
@@ -1224,7 +1224,7 @@ void schedinit_slow() {
   int32_t procs = default_gomaxprocs(g_ncpu);
   set_coarse_nanotime(nanotime());
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     s.gomaxprocs.store(procs);
     for (int32_t i = procs - 1; i >= 0; i--) {
       P* pp = new P;
@@ -1255,7 +1255,7 @@ void handoffp(P* pp) {
   Sched& s = sched();
   if (pp->id >= s.gomaxprocs.load()) {
     {
-      std::lock_guard<std::mutex> l(s.lock);
+      std::lock_guard<Lock> l(s.lock);
       pdestroy_locked(pp);
     }
     wakep();
@@ -1272,7 +1272,7 @@ void handoffp(P* pp) {
       return;
     }
   }
-  std::unique_lock<std::mutex> l(s.lock);
+  std::unique_lock<Lock> l(s.lock);
   if (s.runqsize.load() != 0) {
     l.unlock();
     startm(pp, false);
@@ -1295,7 +1295,7 @@ void injectglist(G* list) {
   int32_t n = 0;
   for (G* g = list; g != nullptr; g = g->schedlink) n++;
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     globrunqputlist(list);
   }
   for (int32_t i = 0; i < n && s.npidle.load() > 0; i++) startm(nullptr, false);
@@ -1451,7 +1451,7 @@ __attribute__((noinline)) void StartG(G* newg, void (*entry)(void*),
     runqput(h.pp, newg, true);
     p_release(h);
   } else {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     globrunqput(newg);
   }
   wakep();
@@ -1542,7 +1542,7 @@ void goready(G* gp) {
     runqput(h.pp, gp, true);
     p_release(h);
   } else {
-    std::lock_guard<std::mutex> l(sched().lock);
+    std::lock_guard<Lock> l(sched().lock);
     globrunqput(gp);
   }
   wakep();
@@ -1586,7 +1586,7 @@ void ExitSyscall() {
     m->p = nullptr;
   }
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     pp = pidleget();
   }
   if (pp != nullptr) {
@@ -1627,7 +1627,7 @@ int GOMAXPROCS(int n) {
   if (n <= 0 || n == old) return old;
   if (n > kMaxProcs) n = kMaxProcs;
   {
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<Lock> l(s.lock);
     if (n > old) {
       s.gomaxprocs.store(n);
       for (int32_t i = old; i < n; i++) {

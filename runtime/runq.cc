@@ -28,7 +28,7 @@ bool runqputslow(P* pp, G* gp, uint32_t h, uint32_t t) {
     return false;
   }
   batch[n] = gp;
-  std::lock_guard<std::mutex> l(sched().lock);
+  std::lock_guard<Lock> l(sched().lock);
   globrunqputbatch(batch, static_cast<int32_t>(n + 1));
   return true;
 }
@@ -166,7 +166,7 @@ uint32_t runqlen(const P* pp) {
 
 void runqdrain_to_global(P* pp) {
   bool inherit;
-  std::lock_guard<std::mutex> l(sched().lock);
+  std::lock_guard<Lock> l(sched().lock);
   while (G* gp = runqget(pp, &inherit)) globrunqput(gp);
 }
 

@@ -28,7 +28,7 @@ std::vector<std::unique_ptr<G>> MakeGs(int n) {
 }
 
 G* TakeGlobal() {
-  std::lock_guard<std::mutex> l(sched().lock);
+  std::lock_guard<Lock> l(sched().lock);
   return globrunqpop();
 }
 
@@ -84,7 +84,7 @@ TEST(RunqTest, GlobalBatchGet) {
   P p;
   auto gs = MakeGs(20);
   {
-    std::lock_guard<std::mutex> l(sched().lock);
+    std::lock_guard<Lock> l(sched().lock);
     for (auto& g : gs) globrunqput(g.get());
     sched().gomaxprocs.store(2);
     // A fair share: 20/2 + 1 = 11, one returned, ten into the local ring.

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "runtime/lock.h"
 #include "runtime/park.h"
 
 namespace go::runtime::internal {
@@ -196,7 +197,10 @@ struct M {
 
 // The global scheduler state (Go's schedt).
 struct Sched {
-  std::mutex lock;
+  // Go's runtime mutex (spin, then futex), not std::mutex: Ms hand Ps and
+  // Gs to each other under it in bursts, and a pthread mutex puts the loser
+  // to sleep in the kernel at once (a futex wait and wake per collision).
+  Lock lock;
   // Idle Ms waiting for work, and counts for checkdead.
   M* midle = nullptr;
   int32_t nmidle = 0;

@@ -27,7 +27,7 @@ namespace {
 // Threads the runtime created (Ms ever allocated: Go's mcount()).
 int64_t ThreadsCreated() {
   auto& s = go::runtime::internal::sched();
-  std::lock_guard<std::mutex> l(s.lock);
+  std::lock_guard<runtime::internal::Lock> l(s.lock);
   return s.mnext;
 }
 
