@@ -17,13 +17,18 @@ std::atomic<BlockEventSink> g_sink{nullptr};
 
 constexpr int kMaxStack = 64;
 
-void save(ProfileKind kind, double count, int64_t ns, int skip) {
+// Not inlined, and never the target of a tail call (its callers follow each
+// call with an empty asm statement): the frame count skipped below assumes
+// save and its caller are both frames on the stack, at every optimization
+// level.
+__attribute__((noinline)) void save(ProfileKind kind, double count, int64_t ns,
+                                    int skip) {
   BlockEventSink sink = g_sink.load(std::memory_order_acquire);
   if (sink == nullptr) return;
   uintptr_t pcs[kMaxStack];
   int n;
   G* gp = getg();
-  // +2: save and blockevent/mutexevent themselves.
+  // +2: save and RecordBlockEvent/RecordMutexEvent themselves.
   if (gp != nullptr && !gp->is_thread) {
     n = CaptureStack(pcs, kMaxStack, skip + 2, gp->stack_lo, gp->stack_hi);
   } else {
@@ -38,7 +43,7 @@ void SetBlockEventSink(BlockEventSink sink) {
   g_sink.store(sink, std::memory_order_release);
 }
 
-__attribute__((noinline)) void blockevent(int64_t ns, int skip) {
+__attribute__((noinline)) void RecordBlockEvent(int64_t ns, int skip) {
   if (ns <= 0) ns = 1;
   int64_t rate = g_blockprofilerate.load(std::memory_order_relaxed);
   if (rate <= 0) return;
@@ -48,14 +53,16 @@ __attribute__((noinline)) void blockevent(int64_t ns, int skip) {
   } else {
     save(ProfileKind::kBlock, 1, ns, skip);
   }
+  asm volatile("");  // see save
 }
 
-__attribute__((noinline)) void mutexevent(int64_t ns, int skip) {
+__attribute__((noinline)) void RecordMutexEvent(int64_t ns, int skip) {
   if (ns < 0) ns = 0;
   int64_t rate = g_mutexprofilerate.load(std::memory_order_relaxed);
   if (rate <= 0) return;
   if (static_cast<int64_t>(fastrand64() >> 1) % rate != 0) return;
   save(ProfileKind::kMutex, static_cast<double>(rate), ns * rate, skip);
+  asm volatile("");  // see save
 }
 
 }  // namespace go::runtime::internal

@@ -62,8 +62,22 @@ inline bool MutexProfileEnabled() {
 
 // skip: frames above the caller to leave out of the stack (0 = the caller of
 // blockevent is the innermost frame).
-void blockevent(int64_t ns, int skip);
-void mutexevent(int64_t ns, int skip);
+//
+// The count is of real frames, so the caller's frame must still exist when
+// the stack is taken: an event reported last thing before returning would
+// otherwise become a tail call at -O2 (a jump that reuses the caller's frame),
+// and the stack would lose one frame too many. These wrappers keep the call
+// out of tail position.
+void RecordBlockEvent(int64_t ns, int skip);
+void RecordMutexEvent(int64_t ns, int skip);
+inline void blockevent(int64_t ns, int skip) {
+  RecordBlockEvent(ns, skip);
+  asm volatile("");
+}
+inline void mutexevent(int64_t ns, int skip) {
+  RecordMutexEvent(ns, skip);
+  asm volatile("");
+}
 
 }  // namespace go::runtime::internal
 

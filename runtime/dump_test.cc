@@ -25,6 +25,7 @@ using testing::TestWaitGroup;
 
 __attribute__((noinline)) void ParkedInHelper(Gate* g) {
   g->Wait(internal::WaitReason::kSelect);
+  asm volatile("" ::: "memory");  // not a tail call: the frame stays
 }
 
 TEST(DumpTest, ListsParkedGoroutineWithReasonAndCreator) {

@@ -117,8 +117,8 @@ bool parkunlock_root(G*, void* lock) {
 
 }  // namespace
 
-void Semacquire(std::atomic<uint32_t>* addr, bool lifo, WaitReason reason,
-                uint8_t profile) {
+void semacquire1(std::atomic<uint32_t>* addr, bool lifo, WaitReason reason,
+                 uint8_t profile) {
   if (cansemacquire(addr)) {
     RaceAcquire(addr);
     return;
@@ -150,7 +150,7 @@ void Semacquire(std::atomic<uint32_t>* addr, bool lifo, WaitReason reason,
   if (t0 != 0) blockevent(nanotime() - t0, 2);
 }
 
-void Semrelease(std::atomic<uint32_t>* addr, bool handoff) {
+void semrelease1(std::atomic<uint32_t>* addr, bool handoff) {
   RaceRelease(addr);
   SemaRoot* root = semroot(addr);
   addr->fetch_add(1, std::memory_order_seq_cst);

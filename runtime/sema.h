@@ -29,9 +29,26 @@ enum SemaProfile : uint8_t {
   kSemaProfileMutex = 2,  // the releaser reports the wait as mutex contention
 };
 
-void Semacquire(std::atomic<uint32_t>* addr, bool lifo, WaitReason reason,
-                uint8_t profile = kSemaProfileBlock);
-void Semrelease(std::atomic<uint32_t>* addr, bool handoff);
+// The bodies (Go's names). Callers use Semacquire and Semrelease.
+void semacquire1(std::atomic<uint32_t>* addr, bool lifo, WaitReason reason,
+                 uint8_t profile);
+void semrelease1(std::atomic<uint32_t>* addr, bool handoff);
+
+// The block and mutex events these report leave out two frames: the
+// semaphore's and its caller's (Mutex::LockSlow, WaitGroup::Wait, ...), so
+// that the stack starts where the user called into sync. That count needs
+// the caller's frame to exist, so the call is kept out of tail position: as
+// the last statement of its caller it would be a jump at -O2, and the user's
+// frame would be left out instead.
+inline void Semacquire(std::atomic<uint32_t>* addr, bool lifo,
+                       WaitReason reason, uint8_t profile = kSemaProfileBlock) {
+  semacquire1(addr, lifo, reason, profile);
+  asm volatile("");
+}
+inline void Semrelease(std::atomic<uint32_t>* addr, bool handoff) {
+  semrelease1(addr, handoff);
+  asm volatile("");
+}
 
 }  // namespace go::runtime::internal
 

@@ -27,11 +27,12 @@ U Widget<T>::Apply(U u) {  // kApplyLine
 }
 constexpr int kApplyLine = __LINE__ - 4;
 
-// Distinct functions whose every byte the concurrency test symbolizes.
-#define SYMTEST_FN(name)                      \
-  __attribute__((noinline)) int name(int x) { \
-    asm volatile("" ::: "memory");            \
-    return x * 7 + __LINE__;                  \
+// Distinct functions whose every byte the concurrency test symbolizes (the
+// first 24: the 32 bytes of NOP keep them that long at any optimization level).
+#define SYMTEST_FN(name)                            \
+  __attribute__((noinline)) int name(int x) {       \
+    asm volatile(".fill 32, 1, 0x90" ::: "memory"); \
+    return x * 7 + __LINE__;                        \
   }
 SYMTEST_FN(F0)
 SYMTEST_FN(F1)

@@ -78,10 +78,13 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-void Capture(int skip) {
+// A frame of its own at every optimization level (the tests name it), with
+// Level1's return address into it the same for every call.
+__attribute__((noinline)) void Capture(int skip) {
   tbtest::g_skip = skip;
   tbtest::g_lo = tbtest::g_hi = 0;
   tbtest::Level1(1);
+  asm volatile("" ::: "memory");  // not a tail call
 }
 
 // ---- UnwindFramePointers on hand-built stacks ----

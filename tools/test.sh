@@ -10,6 +10,10 @@
 #                                             arm64 multiarch glibc; tests tagged
 #                                             no_aarch64 skipped; runtime/pprof is left
 #                                             out, not yet tried under emulation)
+#   5. bazel test --config=opt //runtime/...  (-O2, as users build: inlining, identical
+#                                             code folding and tail calls must not cost
+#                                             a stack its frames; the pprof interop
+#                                             test, about formats, is left out)
 # and ends with one line "tests: N passed, N failed". Exit status 0 only if all passed.
 #
 #   tools/test.sh [--quick]        --quick: step 1 only
@@ -59,6 +63,7 @@ if [ "$quick" = 0 ]; then
   fi
   run aarch64 "//runtime/... -//runtime/pprof/..." --config=aarch64 \
     --test_tag_filters="$aarch64_tags" --build_tag_filters=-no_aarch64
+  run opt "//runtime/... -//runtime/pprof:pprof_interop_test" --config=opt
 fi
 
 echo "tests: $passed passed, $failed failed"

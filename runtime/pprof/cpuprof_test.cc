@@ -57,6 +57,9 @@ __attribute__((noinline)) void PprofSpinForTest(int64_t ns) {
   g_sink.fetch_add(x, std::memory_order_relaxed);
 }
 
+// Keeps the call before it from being a tail call.
+inline void KeepCaller() { asm volatile("" ::: "memory"); }
+
 TEST(CPUProfile, SecondStartIsGosError) {
   std::ostringstream a, b;
   ASSERT_TRUE(StartCPUProfile(a).ok());
@@ -114,12 +117,20 @@ TEST_P(CPUProfileClocks, GoroutinesThreadsAndLabels) {
   // After Start: its one-time symbolizer warm-up runs before the timers are
   // armed and is not in the profile.
   int64_t cpu0 = ProcessCPUNanos();
-  std::thread plain([] { PprofSpinForTest(300'000'000); });
+  // KeepCaller after each spin: a spin in tail position would be a jump
+  // (at -O2), and its frame would then return straight to the thread's entry.
+  std::thread plain([] {
+    PprofSpinForTest(300'000'000);
+    KeepCaller();
+  });
   int rc = go::runtime::Run([] {
     auto done = go::MakeChan<int>(2);
     go::Go([done]() mutable {
       Do(context::Background(), Labels("worker", "labeled"),
-         [](context::Context) { PprofSpinForTest(300'000'000); });
+         [](context::Context) {
+           PprofSpinForTest(300'000'000);
+           KeepCaller();
+         });
       done.Send(1);
     });
     go::Go([done]() mutable {

@@ -80,7 +80,17 @@ TEST(TextFormat, TabAlignIsGoTabwriter) {
   EXPECT_EQ(internal::TabAlign(in), want);
 }
 
-__attribute__((noinline)) void PprofParkedForTest(go::Chan<int> ch) {
+// The stack-marker functions below must stay separate frames under their own
+// names: not inlined, and not folded into one by GCC's identical code folding
+// (-fipa-icf, on at -O2), which would give PprofParkedForTest and
+// PprofBlockForTest, whose bodies are the same, one name.
+#if defined(__clang__)
+#define PPROF_TEST_FRAME __attribute__((noinline))
+#else
+#define PPROF_TEST_FRAME __attribute__((noipa))
+#endif
+
+PPROF_TEST_FRAME void PprofParkedForTest(go::Chan<int> ch) {
   ch.Recv();
   asm volatile("" ::: "memory");
 }
@@ -140,7 +150,7 @@ TEST(GoroutineProfile, AllDebugLevels) {
   EXPECT_EQ(rc, 0);
 }
 
-__attribute__((noinline)) std::vector<char*> PprofAllocateForTest(int n) {
+PPROF_TEST_FRAME std::vector<char*> PprofAllocateForTest(int n) {
   std::vector<char*> v;
   for (int i = 0; i < n; i++) v.push_back(new char[4096]);
   return v;
@@ -202,7 +212,7 @@ TEST(HeapProfile, SampledAllocationsWithStacks) {
   go::runtime::SetMemProfileRate(old);
 }
 
-__attribute__((noinline)) void PprofBlockForTest(go::Chan<int> ch) {
+PPROF_TEST_FRAME void PprofBlockForTest(go::Chan<int> ch) {
   ch.Recv();
   asm volatile("" ::: "memory");
 }

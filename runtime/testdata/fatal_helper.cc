@@ -34,7 +34,10 @@ __attribute__((noinline)) int Overflow(int n) {
   return Overflow(n + 1) + buf[0];
 }
 
-__attribute__((noinline)) void BlockForever(Gate* g) { g->Wait(); }
+__attribute__((noinline)) void BlockForever(Gate* g) {
+  g->Wait();
+  asm volatile("" ::: "memory");  // not a tail call: the frame stays
+}
 
 int Panic() {
   return go::runtime::Run([] {
