@@ -16,7 +16,10 @@ testing package's runner). What the macro adds:
     a *_test.cc holds only GO_TEST/GO_BENCHMARK/GO_EXAMPLE functions;
   * the tag "gotest": the driver (cmd/gotest) finds the targets it runs with
     `bazel query 'attr(tags, "\\bgotest\\b", tests(...))'`, so plain cc_tests
-    (GoogleTest) in the same tree are left to `bazel test`.
+    (GoogleTest) in the same tree are left to `bazel test`;
+  * -fno-optimize-sibling-calls for the test's own sources, so that stacks
+    (failure file:line, goroutine dumps, profiles) keep every caller at -O2;
+  * static linking.
 
 Every other cc_test attribute (size, timeout, shard_count, flaky, args, data,
 env, tags, copts, linkopts, local_defines, defines, includes, linkstatic,
@@ -61,6 +64,13 @@ def gotest_test(name, deps = [], tags = [], **kwargs):
     # cache, keyed on the binary's content, sees every change, and a binary
     # copied by `gotest -c` runs anywhere.
     kwargs.setdefault("linkstatic", True)
+    # Every call keeps its caller's frame in the test's own code, as in Go,
+    # which has no tail calls: at -O2 a call in tail position is otherwise a
+    # jump, and the caller then vanishes from t.Errorf's file:line (and
+    # t.Helper's skipping), goroutine dumps, deadlock reports and profiles.
+    # Only the test's sources are compiled with it; the cost is a return
+    # per such call.
+    kwargs["copts"] = ["-fno-optimize-sibling-calls"] + kwargs.get("copts", [])
     native.cc_test(
         name = name,
         deps = all_deps,

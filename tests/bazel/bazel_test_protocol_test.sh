@@ -149,6 +149,12 @@ checks=$((checks + 1))
 [ "$(cat "$WORK/filter.rc")" = 0 ] || fail "filter: bazel exit status $(cat "$WORK/filter.rc"), want 0: $(tail -c 3000 "$WORK/filter.log")"
 check_shards filter "TestX"
 
+# ---- the macro keeps tail calls out of the test's own code ----
+checks=$((checks + 1))
+(cd "$FX" && bazel query --output=build //proto:proto_test) >"$WORK/query.log" 2>&1
+grep -q -- '"-fno-optimize-sibling-calls"' "$WORK/query.log" ||
+  fail "gotest_test: no -fno-optimize-sibling-calls in copts: $(tail -c 2000 "$WORK/query.log")"
+
 (cd "$FX" && bazel shutdown) >/dev/null 2>&1
 echo "bazel_test_protocol_test: $checks checks, $failures failed"
 [ "$failures" = 0 ]
