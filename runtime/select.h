@@ -64,19 +64,13 @@ class RecvCase {
   void SetBase(Scase* base) { base_ = base; }
   bool Chosen(int i) const { return i == index_; }
   void Run(bool ok) {
+    std::optional<T> v;
+    if (ok) v.emplace(slot_.Take());
     if constexpr (std::is_same_v<F, NoCallback>) {
-      if (ok) slot_.Take();
+      return;
     } else if constexpr (std::is_invocable_v<F&, std::optional<T>>) {
-      // Two calls rather than one optional emplaced on a branch: GCC 12 at
-      // -O2 warns (-Wmaybe-uninitialized, an error under -Werror) about a
-      // conditionally emplaced optional<std::string> read in the callback.
-      if (ok) {
-        fn_(std::optional<T>(slot_.Take()));
-      } else {
-        fn_(std::optional<T>());
-      }
+      fn_(std::move(v));
     } else {
-      if (ok) slot_.Take();
       fn_();
     }
   }
