@@ -354,9 +354,9 @@ TEST(SelectTest, BlocksUntilACaseIsReady) {
       b.Send("hi");
     });
     std::string got;
-    int idx =
-        Select(OnRecv(a, [](std::optional<int>) { ADD_FAILURE(); }),
-               OnRecv(b, [&](std::optional<std::string> v) { got = *v; }));
+    int idx = Select(
+        OnRecv(a, [](std::optional<int>) { ADD_FAILURE(); }),
+        OnRecv(b, [&](std::optional<std::string> v) { got = v.value(); }));
     EXPECT_EQ(idx, 1);
     EXPECT_EQ(got, "hi");
     // A blocked select's send case completes when a receiver arrives.
