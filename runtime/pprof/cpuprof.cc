@@ -24,7 +24,9 @@
 // /proc/self/task, at start and then every 100 ms, so threads need no hook
 // and non-runtime threads are covered; every 10 ms in a profile's first
 // second and after a scan that found a thread. A thread created while a
-// profile runs is missed until the next scan.
+// profile runs is missed until the next scan. The profile names the clock in
+// its one comment ("clock=task-clock", "clock=task-clock:u" where only user
+// time may be counted, or "clock=cpu-timer"; `go tool pprof -comments`).
 //
 // Handler: accepts only SI_TIMER signals carrying this profiler's cookie
 // and perf overflow signals from this profiler's events (si_fd marked in a
@@ -704,6 +706,13 @@ absl::Status StopCPUProfile() {
     int64_t values[2] = {lost, lost * period};
     b.AddSyntheticSample(values, "go::pprof::LostProfileEvents");
   }
+  const char* clock = !s->task_clock ? "cpu-timer"
+                      : s->user_only ? "task-clock:u"
+                                     : "task-clock";
+  // Which clock sampled is in the profile itself (`go tool pprof -comments`):
+  // where perf events are refused (Docker's default seccomp profile), the
+  // CPU-timer fallback carries Go's tick bias on an oversubscribed machine.
+  b.AddComment(std::string("clock=") + clock);
   CPUProfileStats st;
   st.samples = s->samples;
   st.signals = g_signals.load();
@@ -711,9 +720,7 @@ absl::Status StopCPUProfile() {
   st.threads = static_cast<int64_t>(s->seen.size());
   st.timer_errors = s->timer_errors;
   st.hz = s->hz;
-  st.clock = !s->task_clock ? "cpu-timer"
-             : s->user_only ? "task-clock:u"
-                            : "task-clock";
+  st.clock = clock;
   g_last_stats = st;
 
   std::string data = b.Encode();

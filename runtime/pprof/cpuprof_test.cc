@@ -160,6 +160,9 @@ TEST_P(CPUProfileClocks, GoroutinesThreadsAndLabels) {
 
   pb::Profile p = Decode(out.str());
   View v(p);
+  // The clock that sampled, named in the profile's one comment.
+  ASSERT_EQ(p.comment_size(), 1);
+  EXPECT_EQ(v.Str(p.comment(0)), "clock=" + std::string(st.clock));
   ASSERT_EQ(p.sample_type_size(), 2);
   EXPECT_EQ(v.Str(p.sample_type(0).type()), "samples");
   EXPECT_EQ(v.Str(p.sample_type(1).type()), "cpu");

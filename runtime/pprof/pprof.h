@@ -60,7 +60,11 @@ absl::Status StartCPUProfile(std::ostream& out);
 // complete or absent. An unwritable path is an error now, not at Stop.
 absl::Status StartCPUProfileFile(const std::string& path);
 // Stops the profile started last, writes it and waits until it is written.
-// Returns the write error, if any; OK if no profile was running.
+// Returns the write error, if any; OK if no profile was running. Unlike Go's,
+// the profile carries one comment naming the clock that sampled it:
+// "clock=task-clock" (perf events), "clock=task-clock:u" (user time only) or
+// "clock=cpu-timer" (where perf events are refused, as under Docker's default
+// seccomp profile: Go's clock, biased on an oversubscribed machine).
 absl::Status StopCPUProfile();
 
 // Go's runtime.SetCPUProfileRate: samples per CPU-second for the next

@@ -21,6 +21,8 @@ expect "-top: hot function B named" '%.*pprof_workload::PprofHotB$' "$top"
 first="$(grep -E '^ +[0-9.]+(ms|s) ' <<<"$top" | head -2 | awk '{print $6}' | tr '\n' ' ')"
 expect "-top: A then B lead" '^pprof_workload::PprofHotA pprof_workload::PprofHotB $' "$first"
 reject "-top: no unsymbolized addresses" '^ .* 0x[0-9a-f]+$' "$top"
+comments="$(pprof -comments "$tmp/cpu.pb.gz")"
+expect "-comments: the sampling clock" '^clock=(task-clock|task-clock:u|cpu-timer)$' "$comments"
 
 traces="$(pprof -traces "$tmp/cpu.pb.gz")"
 # A trace: the hot function, then its callers up to pprof::Do and the goroutine's
