@@ -18,7 +18,7 @@ std::atomic<BlockEventSink> g_sink{nullptr};
 constexpr int kMaxStack = 64;
 
 // Not inlined, and never the target of a tail call (its callers follow each
-// call with an empty asm statement): the frame count skipped below assumes
+// call with KeepCallerFrame): the frame count skipped below assumes
 // save and its caller are both frames on the stack, at every optimization
 // level.
 __attribute__((noinline)) void save(ProfileKind kind, double count, int64_t ns,
@@ -53,7 +53,7 @@ __attribute__((noinline)) void RecordBlockEvent(int64_t ns, int skip) {
   } else {
     save(ProfileKind::kBlock, 1, ns, skip);
   }
-  asm volatile("");  // see save
+  KeepCallerFrame();  // see save
 }
 
 __attribute__((noinline)) void RecordMutexEvent(int64_t ns, int skip) {
@@ -62,7 +62,7 @@ __attribute__((noinline)) void RecordMutexEvent(int64_t ns, int skip) {
   if (rate <= 0) return;
   if (static_cast<int64_t>(fastrand64() >> 1) % rate != 0) return;
   save(ProfileKind::kMutex, static_cast<double>(rate), ns * rate, skip);
-  asm volatile("");  // see save
+  KeepCallerFrame();  // see save
 }
 
 }  // namespace go::runtime::internal

@@ -24,6 +24,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "runtime/traceback.h"
+
 namespace go::runtime {
 
 // Go's runtime.SetBlockProfileRate: record on average one blocking event per
@@ -72,11 +74,11 @@ void RecordBlockEvent(int64_t ns, int skip);
 void RecordMutexEvent(int64_t ns, int skip);
 inline void blockevent(int64_t ns, int skip) {
   RecordBlockEvent(ns, skip);
-  asm volatile("");
+  KeepCallerFrame();
 }
 inline void mutexevent(int64_t ns, int skip) {
   RecordMutexEvent(ns, skip);
-  asm volatile("");
+  KeepCallerFrame();
 }
 
 }  // namespace go::runtime::internal

@@ -14,6 +14,7 @@
 #include "runtime/runtime.h"
 #include "runtime/symtab.h"
 #include "runtime/testing_util.h"
+#include "runtime/traceback.h"
 
 namespace go::runtime {
 namespace {
@@ -25,7 +26,7 @@ using testing::TestWaitGroup;
 
 __attribute__((noinline)) void ParkedInHelper(Gate* g) {
   g->Wait(internal::WaitReason::kSelect);
-  asm volatile("" ::: "memory");  // not a tail call: the frame stays
+  internal::KeepCallerFrame();
 }
 
 TEST(DumpTest, ListsParkedGoroutineWithReasonAndCreator) {

@@ -584,14 +584,6 @@ __attribute__((always_inline)) inline void CountAlloc(void* ptr, size_t size) {
   abort();
 }
 
-// Keeps the entry point's frame: a call that is not the entry point's last
-// act cannot become a tail call, so sampled stacks count frames exactly.
-template <typename T>
-__attribute__((always_inline)) inline T KeepFrame(T v) {
-  asm volatile("" : "+r"(v)::"memory");
-  return v;
-}
-
 // How a sampled allocation is made when the sampled heap cannot serve it
 // (unavailable, used up, or an alignment over kSampledHeapMaxAlign).
 enum class Via : uint8_t { kMalloc, kCalloc, kMemalign, kValloc, kPvalloc };
@@ -691,14 +683,14 @@ size_t UsableSize(void* p) {
 // The bodies the entry points share (ReallocImpl below). Always inlined, so
 // that the entry point is the one frame between SampledAlloc/ReallocMove and
 // the caller
-// (frames_above = 1), and KeepFrame stops a tail call out of it.
+// (frames_above = 1), and KeepCallerFrame stops a tail call out of it.
 __attribute__((always_inline)) inline void* MallocImpl(size_t size) {
   if (__builtin_expect(!SampleDue(size), 1)) {
     void* p = __libc_malloc(size);
     if (__builtin_expect(p != nullptr, 1)) CountMalloc(size);
     return p;
   }
-  return KeepFrame(SampledAlloc(size, 0, Via::kMalloc, 1));
+  return internal::KeepCallerFrame(SampledAlloc(size, 0, Via::kMalloc, 1));
 }
 
 __attribute__((always_inline)) inline void* MemalignImpl(size_t alignment,
@@ -708,7 +700,8 @@ __attribute__((always_inline)) inline void* MemalignImpl(size_t alignment,
     if (p != nullptr) CountMalloc(size);
     return p;
   }
-  return KeepFrame(SampledAlloc(size, alignment, Via::kMemalign, 1));
+  return internal::KeepCallerFrame(
+      SampledAlloc(size, alignment, Via::kMemalign, 1));
 }
 
 // realloc of a block when the old or the new one is the sampled heap's:
@@ -748,7 +741,7 @@ __attribute__((always_inline)) inline void* ReallocImpl(void* ptr,
     if (p != nullptr) CountMalloc(size);
     return p;
   }
-  return KeepFrame(ReallocMove(ptr, size, sample, 1));
+  return internal::KeepCallerFrame(ReallocMove(ptr, size, sample, 1));
 }
 
 #endif  // GOTEST_MALLOC_SANITIZER_HOOKS
@@ -886,7 +879,8 @@ void* calloc(size_t n, size_t size) {
     if (p != nullptr) gr::CountMalloc(bytes);
     return p;
   }
-  return gr::KeepFrame(gr::SampledAlloc(bytes, 0, gr::Via::kCalloc, 1));
+  return gr::internal::KeepCallerFrame(
+      gr::SampledAlloc(bytes, 0, gr::Via::kCalloc, 1));
 }
 
 void* realloc(void* ptr, size_t size) { return gr::ReallocImpl(ptr, size); }
@@ -915,7 +909,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
     return EINVAL;
   }
   const int saved = errno;  // POSIX: returns the error, errno untouched
-  void* p = gr::KeepFrame(gr::MemalignImpl(alignment, size));
+  void* p = gr::internal::KeepCallerFrame(gr::MemalignImpl(alignment, size));
   errno = saved;
   if (p == nullptr) return ENOMEM;
   *out = p;
@@ -928,7 +922,7 @@ void* valloc(size_t size) {
     if (p != nullptr) gr::CountMalloc(size);
     return p;
   }
-  return gr::KeepFrame(gr::SampledAlloc(
+  return gr::internal::KeepCallerFrame(gr::SampledAlloc(
       size, static_cast<size_t>(sysconf(_SC_PAGESIZE)), gr::Via::kValloc, 1));
 }
 
@@ -938,7 +932,8 @@ void* pvalloc(size_t size) {
     if (p != nullptr) gr::CountMalloc(size);
     return p;
   }
-  return gr::KeepFrame(gr::SampledAlloc(size, 0, gr::Via::kPvalloc, 1));
+  return gr::internal::KeepCallerFrame(
+      gr::SampledAlloc(size, 0, gr::Via::kPvalloc, 1));
 }
 
 // glibc's, except for blocks of the sampled heap.
@@ -967,7 +962,7 @@ __attribute__((always_inline)) inline void* NewImpl(size_t size,
         return p;
       }
     } else {
-      void* p = gr::KeepFrame(
+      void* p = gr::internal::KeepCallerFrame(
           gr::SampledAlloc(size, aligned ? alignment : 0,
                            aligned ? gr::Via::kMemalign : gr::Via::kMalloc, 1));
       if (p != nullptr) return p;

@@ -20,6 +20,7 @@
 #include <cstdint>
 
 #include "runtime/park.h"
+#include "runtime/traceback.h"
 
 namespace go::runtime::internal {
 
@@ -43,11 +44,11 @@ void semrelease1(std::atomic<uint32_t>* addr, bool handoff);
 inline void Semacquire(std::atomic<uint32_t>* addr, bool lifo,
                        WaitReason reason, uint8_t profile = kSemaProfileBlock) {
   semacquire1(addr, lifo, reason, profile);
-  asm volatile("");
+  KeepCallerFrame();
 }
 inline void Semrelease(std::atomic<uint32_t>* addr, bool handoff) {
   semrelease1(addr, handoff);
-  asm volatile("");
+  KeepCallerFrame();
 }
 
 }  // namespace go::runtime::internal

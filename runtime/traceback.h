@@ -57,6 +57,20 @@ int CaptureStack(uintptr_t* pcs, int max, int skip);
 int CaptureStack(uintptr_t* pcs, int max, int skip, uintptr_t stack_lo,
                  uintptr_t stack_hi);
 
+// Keeps the call just before it out of tail position. At -O2 a call that is
+// a function's last act becomes a jump that reuses that function's frame, so
+// a stack captured in the callee lacks the function: a skip count given to
+// CaptureStack then drops one frame too many, and a traceback loses a caller.
+// Use `f(); KeepCallerFrame();` or `return KeepCallerFrame(f());`.
+__attribute__((always_inline)) inline void KeepCallerFrame() {
+  asm volatile("");
+}
+template <typename T>
+__attribute__((always_inline)) inline T KeepCallerFrame(T v) {
+  asm volatile("" : "+r"(v)::"memory");
+  return v;
+}
+
 // Appends Go's traceback text for pcs[0..n), one entry per source frame,
 // inlined frames expanded innermost first:
 //

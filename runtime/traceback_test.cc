@@ -84,7 +84,7 @@ __attribute__((noinline)) void Capture(int skip) {
   tbtest::g_skip = skip;
   tbtest::g_lo = tbtest::g_hi = 0;
   tbtest::Level1(1);
-  asm volatile("" ::: "memory");  // not a tail call
+  KeepCallerFrame();
 }
 
 // ---- UnwindFramePointers on hand-built stacks ----

@@ -21,6 +21,7 @@
 #include "runtime/pprof/pprof.h"
 #include "runtime/pprof/pprof_test_util.h"
 #include "runtime/runtime.h"
+#include "runtime/traceback.h"
 
 namespace go::pprof {
 namespace {
@@ -56,9 +57,6 @@ __attribute__((noinline)) void PprofSpinForTest(int64_t ns) {
   }
   g_sink.fetch_add(x, std::memory_order_relaxed);
 }
-
-// Keeps the call before it from being a tail call.
-inline void KeepCaller() { asm volatile("" ::: "memory"); }
 
 TEST(CPUProfile, SecondStartIsGosError) {
   std::ostringstream a, b;
@@ -117,11 +115,11 @@ TEST_P(CPUProfileClocks, GoroutinesThreadsAndLabels) {
   // After Start: its one-time symbolizer warm-up runs before the timers are
   // armed and is not in the profile.
   int64_t cpu0 = ProcessCPUNanos();
-  // KeepCaller after each spin: a spin in tail position would be a jump
+  // KeepCallerFrame after each spin: a spin in tail position would be a jump
   // (at -O2), and its frame would then return straight to the thread's entry.
   std::thread plain([] {
     PprofSpinForTest(300'000'000);
-    KeepCaller();
+    go::runtime::internal::KeepCallerFrame();
   });
   int rc = go::runtime::Run([] {
     auto done = go::MakeChan<int>(2);
@@ -129,7 +127,7 @@ TEST_P(CPUProfileClocks, GoroutinesThreadsAndLabels) {
       Do(context::Background(), Labels("worker", "labeled"),
          [](context::Context) {
            PprofSpinForTest(300'000'000);
-           KeepCaller();
+           go::runtime::internal::KeepCallerFrame();
          });
       done.Send(1);
     });

@@ -17,6 +17,7 @@
 #include "runtime/runtime.h"
 #include "runtime/sleep_for_testing.h"
 #include "runtime/testing_util.h"
+#include "runtime/traceback.h"
 
 namespace {
 
@@ -36,7 +37,7 @@ __attribute__((noinline)) int Overflow(int n) {
 
 __attribute__((noinline)) void BlockForever(Gate* g) {
   g->Wait();
-  asm volatile("" ::: "memory");  // not a tail call: the frame stays
+  go::runtime::internal::KeepCallerFrame();
 }
 
 int Panic() {
