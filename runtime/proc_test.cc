@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -348,6 +349,44 @@ TEST(ProcTest, ParkReadyRace) {
   });
   for (int i = 0; i < kRounds; i++) wait();
   done2.Wait();
+}
+
+// A one-shot CountDown whose Done (on a plain thread, released by a spin
+// flag so that it lands inside Wait) races its Wait, from a goroutine and from
+// a plain thread. The waiter must be published only once it is parked (a Done
+// that readied it before would find a running G: "casgstatus ... bad status"),
+// and neither side may touch the CountDown once the other can see it finished:
+// each round destroys it as soon as Wait returns (TSan and ASan check that).
+TEST(ProcTest, CountDownDoneRacesWait) {
+  constexpr int kRounds = 20000;
+  std::atomic<int> round{-1};
+  std::atomic<testing::CountDown*> current{nullptr};
+  std::thread signaller([&] {
+    for (int i = 0; i < kRounds; i++) {
+      // Spin briefly (to land inside Wait), then yield the CPU (two cores
+      // shared by parallel test runs).
+      for (int spins = 0; round.load(std::memory_order_acquire) != i; spins++) {
+        if (spins > 200) sched_yield();
+      }
+      current.load(std::memory_order_acquire)->Done();
+    }
+  });
+  auto rounds = [&](int from, int to) {
+    for (int i = from; i < to; i++) {
+      auto c = std::make_unique<testing::CountDown>(1);
+      current.store(c.get(), std::memory_order_release);
+      round.store(i, std::memory_order_release);
+      c->Wait();
+    }
+  };
+  TestWaitGroup done(1);
+  go::Go([&] {
+    rounds(0, kRounds / 2);
+    done.Done();
+  });
+  done.Wait();
+  rounds(kRounds / 2, kRounds);
+  signaller.join();
 }
 
 // unlockf returning false resumes the goroutine at once.

@@ -59,33 +59,39 @@ class TestWaitGroup {
 // benchmarks: Done costs what Go's WaitGroup.Done costs.
 class CountDown {
  public:
-  explicit CountDown(int64_t n) : count_(n) {}
-  void Reset(int64_t n) { count_.store(n, std::memory_order_relaxed); }
+  explicit CountDown(int64_t n) : count_(n) {
+    if (n <= 0) waiter_.store(Finished(), std::memory_order_relaxed);
+  }
   void Done() {
-    if (count_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      if (internal::G* w =
-              waiter_.exchange(nullptr, std::memory_order_acq_rel)) {
-        internal::goready(w);
-      }
-    }
+    if (count_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    // The last touch of *this: once Finished is visible a waiter may return
+    // and destroy it.
+    internal::G* w = waiter_.exchange(Finished(), std::memory_order_acq_rel);
+    if (w != nullptr) internal::goready(w);
   }
   void Wait() {
-    if (count_.load(std::memory_order_acquire) == 0) return;
-    waiter_.store(internal::getg(), std::memory_order_seq_cst);
+    if (waiter_.load(std::memory_order_acquire) == Finished()) return;
+    // The waiter is published by the unlock function, which runs once the G
+    // is marked waiting (on a plain thread, once its wake word is cleared):
+    // a Done that found it earlier would ready a running G. Publishing is
+    // also the unlock function's last touch of *this, since from then on Done
+    // may ready the G, which may return and destroy it.
     internal::gopark(
         [](internal::G* gp, void* arg) {
-          CountDown* c = static_cast<CountDown*>(arg);
-          if (c->count_.load(std::memory_order_seq_cst) != 0) return true;
-          // Already zero: take our registration back unless Done took it (then
-          // its goready is coming).
-          internal::G* expected = gp;
-          return !c->waiter_.compare_exchange_strong(expected, nullptr);
+          internal::G* expected = nullptr;
+          return static_cast<CountDown*>(arg)->waiter_.compare_exchange_strong(
+              expected, gp, std::memory_order_acq_rel,
+              std::memory_order_acquire);  // fails only on Finished
         },
         this, internal::WaitReason::kSyncWaitGroupWait);
   }
 
  private:
+  static internal::G* Finished() {
+    return reinterpret_cast<internal::G*>(uintptr_t{1});
+  }
   std::atomic<int64_t> count_;
+  // nullptr, the parked waiter, or Finished once the count reached zero.
   std::atomic<internal::G*> waiter_{nullptr};
 };
 
