@@ -34,9 +34,48 @@ bool runqputslow(P* pp, G* gp, uint32_t h, uint32_t t) {
   return true;
 }
 
+// How long a thief waits before taking a running P's runnext. Go waits
+// usleep(3), which lasts about 50 us at its Ms' default timer slack (and
+// 90-100 us on this project's VMs); ours run with 1 ns of slack (minit), so the
+// 50 us is explicit (83-95 us here). A sleep rather than a spin: meanwhile a
+// spawning owner queues a batch that the next look takes at once, instead of
+// this M parking and being woken (two system calls) for every few goroutines.
+// (Measured with usleep(3) at 1 ns of slack: WaitGroup spawn+join P=2 186 ns
+// CPU per goroutine against 98 with this.)
+constexpr unsigned kRunnextWaitUs = 50;
+
+// How long it waits for each further look once the owner has run the runnext
+// it saw: the owner is scheduling its own goroutines and serves its runnext
+// itself, so looking every 50 us only costs the thief a sleep and a wakeup
+// each time (a context switch: some 20 us of CPU on a VM) and keeps it from
+// parking. Go keeps looking at the first pace; this back-off is what brought
+// RWMutex P=2 from 1.10 to 0.90 of Go's CPU (tests/perf/runtime, issue 4),
+// and ring and buffered channels P=2 to 0.80 and 0.77 of the 50 us pace. The
+// cost: a runnext that gets stuck behind a long-running goroutine while a
+// thief is in this back-off waits up to 1 ms for it, against ~0.1 ms in Go.
+// Usually no thief is watching then, and both runtimes take about a
+// millisecond to wake one (proc_test ThiefTakesRunnextFromBusyOwner: medians
+// 0.6-1.6 ms, Go 1.2-1.4 ms); the preemption bound is 10 ms in both.
+constexpr unsigned kRunnextBusyOwnerWaitUs = 1000;
+
+void thief_wait(unsigned us) {
+  // While a spinning M sleeps, wakep starts no other. For a long wait with
+  // idle Ps about (GOMAXPROCS > 2), the thief stops counting as spinning, so
+  // that other Ps' new work still gets an M.
+  M* m =
+      us > kRunnextWaitUs && sched().npidle.load(std::memory_order_relaxed) > 0
+          ? getm()
+          : nullptr;
+  bool uncount = m != nullptr && m->spinning;
+  if (uncount) sched().nmspinning.fetch_sub(1, std::memory_order_seq_cst);
+  usleep(us);
+  if (uncount) sched().nmspinning.fetch_add(1, std::memory_order_seq_cst);
+}
+
 // Grabs up to half of pp's ring into batch[batch_head...]; returns how many.
 uint32_t runqgrab(P* pp, std::atomic<G*>* batch, uint32_t batch_head,
                   bool steal_runnext) {
+  unsigned wait_us = kRunnextWaitUs;
   for (;;) {
     uint32_t h = pp->runqhead.load(std::memory_order_acquire);
     uint32_t t = pp->runqtail.load(std::memory_order_acquire);
@@ -48,18 +87,14 @@ uint32_t runqgrab(P* pp, std::atomic<G*>* batch, uint32_t batch_head,
         if (next != nullptr) {
           // The owner is probably about to run it (a goroutine it just
           // readied, or the newest of those it is spawning): give it a
-          // moment before taking it, as Go does. Go's usleep(3) lasts about
-          // 50 us, its M's default timer slack; ours run with 1 ns of slack
-          // (minit), so the 50 us is explicit. A sleep rather than a spin:
-          // meanwhile a spawning owner queues a batch that the next steal
-          // takes at once, instead of this M parking and being woken (two
-          // system calls) for every few goroutines. (Measured with usleep(3)
-          // at 1 ns of slack: WaitGroup spawn+join P=2 186 ns CPU per
-          // goroutine against 98 with this.)
+          // moment before taking it, as Go does.
           uint32_t st = pp->status.load(std::memory_order_relaxed);
           if (st == kPRunning || st == kPUser) {
-            usleep(50);
-            if (pp->runnext.load(std::memory_order_acquire) != next) continue;
+            thief_wait(wait_us);
+            if (pp->runnext.load(std::memory_order_acquire) != next) {
+              wait_us = kRunnextBusyOwnerWaitUs;
+              continue;
+            }
           }
           if (!pp->runnext.compare_exchange_strong(next, nullptr,
                                                    std::memory_order_acq_rel)) {
