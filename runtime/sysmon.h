@@ -11,7 +11,9 @@
 // for "N minutes".
 //
 // It sleeps 20 us between ticks, doubling up to 10 ms while there is nothing to
-// do, and blocks entirely while every P is idle (woken by SysmonWake).
+// do (taking a long runner's P does not count as something to do; freeing a
+// P from a blocking call does), and blocks entirely while every P is idle
+// (woken by SysmonWake).
 
 #ifndef GOTEST_RUNTIME_SYSMON_H_
 #define GOTEST_RUNTIME_SYSMON_H_
@@ -24,7 +26,8 @@ constexpr int64_t kForcePreemptNS = 10 * 1000 * 1000;
 
 void StartSysmon();
 void SysmonWake();
-// One retake pass (tests call it through sysmon; exposed for them).
+// One retake pass (tests call it through sysmon; exposed for them). Returns how
+// many Ps it freed from blocking calls.
 int retake(int64_t now);
 
 }  // namespace go::runtime::internal

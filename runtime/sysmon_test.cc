@@ -4,6 +4,7 @@
 // waking; a goroutine blocked in a marked blocking call loses its P so others
 // run; timed sleeps are driven by the scheduler's poll hooks.
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -163,6 +164,46 @@ TEST(SysmonTest, BusyLoopDoesNotStarveItsQueuedGoroutineOnOneP) {
   });
   GOMAXPROCS(old);
   EXPECT_TRUE(ran.load()) << "the queued goroutine did not run in 30 s";
+}
+
+// Taking a long runner's P is not work that keeps sysmon ticking every 20 us
+// (Go's retake counts only Ps freed from system calls): on one P, goroutines
+// that run 15 ms between yields have their P retaken every 10 ms or so, and
+// the process stays at a few voluntary context switches per retake (the
+// handoff's wakeup and park), not the ~60 of a sysmon whose back-off restarts.
+TEST(SysmonTest, RetakingLongRunnersDoesNotKeepSysmonTicking) {
+  int old = GOMAXPROCS(1);
+  struct rusage r0, r1;
+  int64_t t0 = 0, t1 = 0;
+  go::runtime::Run([&] {
+    constexpr int kWorkers = 3;
+    TestWaitGroup done(kWorkers);
+    getrusage(RUSAGE_SELF, &r0);
+    t0 = nanotime();
+    for (int w = 0; w < kWorkers; w++) {
+      go::Go([&] {
+        for (int i = 0; i < 8; i++) {
+          int64_t until = nanotime() + 15 * kMs;
+          while (nanotime() < until) {
+            // No scheduling point.
+          }
+          Gosched();
+        }
+        done.Done();
+      });
+    }
+    done.Wait();
+    t1 = nanotime();
+    getrusage(RUSAGE_SELF, &r1);
+  });
+  GOMAXPROCS(old);
+  long switches = r1.ru_nvcsw - r0.ru_nvcsw;
+  int64_t retakes_at_most = (t1 - t0) / (10 * kMs) + 1;
+  // Measured: 97-99 switches for 34 intervals; 790-960 with the back-off
+  // reset.
+  EXPECT_LT(switches, 12 * retakes_at_most)
+      << switches << " voluntary context switches in " << (t1 - t0) / kMs
+      << " ms";
 }
 
 }  // namespace
