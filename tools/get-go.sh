@@ -7,11 +7,39 @@
 # Check-Valid-Until is off for that source alone: a mirror that serves a frozen
 # snapshot of unstable has an expired Release date (packages are still signature-checked).
 #
-# Usage: tools/get-go.sh [VERSION]     env GO_ROOT_DIR (default /opt)
+# The packages' md5sums are kept as <tree>/md5sums, so that --verify can tell whether the
+# toolchain still is Debian's: a peer whose runtime was edited (say, instrumented for a
+# measurement) makes every comparison against it wrong. The perf scripts verify first.
+#
+# Usage: tools/get-go.sh [VERSION]            env GO_ROOT_DIR (default /opt)
+#        tools/get-go.sh --verify [VERSION]   exit 1, naming a changed file, if the
+#                                             installed tree differs from the packages
 set -euo pipefail
+verify=0
+if [ "${1:-}" = --verify ]; then
+  verify=1
+  shift
+fi
 ver="${1:-1.26}"
 root="${GO_ROOT_DIR:-/opt}"
 link="$root/go${ver}"
+tree="$root/go${ver}-debian"
+if [ "$verify" = 1 ]; then
+  if [ ! -x "$link/bin/go" ]; then
+    echo "get-go.sh: no Go ${ver} at $link" >&2
+    exit 1
+  fi
+  if [ ! -f "$tree/md5sums" ]; then
+    echo "get-go.sh: $tree has no md5sums (installed by an older get-go.sh): not verified" >&2
+    exit 0
+  fi
+  if ! bad="$(cd "$tree" && md5sum --check --quiet md5sums 2>/dev/null)"; then
+    echo "get-go.sh: $link differs from Debian's golang-${ver} packages:" \
+      "$(echo "$bad" | head -1 | sed 's/:.*//') (reinstall: rm -rf $tree $link; tools/get-go.sh ${ver})" >&2
+    exit 1
+  fi
+  exit 0
+fi
 if [ -x "$link/bin/go" ]; then
   echo "$link/bin/go"
   exit 0
@@ -38,10 +66,13 @@ Check-Valid-Until: no
 SRC
 apt-get update -qq >/dev/null
 (cd "$work" && apt-get download -qq "golang-${ver}-go" "golang-${ver}-src" >/dev/null)
-tree="$root/go${ver}-debian"
 rm -rf "$tree"
 mkdir -p "$tree"
-for deb in "$work"/*.deb; do dpkg -x "$deb" "$tree"; done
+for deb in "$work"/*.deb; do
+  dpkg -x "$deb" "$tree"
+  dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./md5sums >>"$work/md5sums"
+done
+mv "$work/md5sums" "$tree/md5sums"
 ln -sfn "$tree/usr/lib/go-${ver}" "$link"
 "$link/bin/go" version >&2
 echo "$link/bin/go"

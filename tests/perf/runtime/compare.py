@@ -50,7 +50,13 @@ def build():
                    cwd=ROOT, check=True)
     bindir = sh(["bazel", "info", "--config=opt", "bazel-bin"], cwd=ROOT).strip()
     go = "/opt/go1.26/bin/go"
-    if not os.access(go, os.X_OK):
+    if os.access(go, os.X_OK):
+        # A peer whose runtime was edited makes every ratio wrong: check it is
+        # still Debian's (tools/get-go.sh keeps the packages' md5sums).
+        if subprocess.run([os.path.join(ROOT, "tools", "get-go.sh"), "--verify",
+                           "1.26"]).returncode != 0:
+            sys.exit("compare.py: the Go 1.26 peer is not Debian's toolchain")
+    else:
         go = shutil.which("go")
     if go is None:
         sys.exit("compare.py: no Go toolchain (run tools/install-deps.sh --peers)")
