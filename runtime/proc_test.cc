@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/chan.h"
 #include "runtime/dump.h"
 #include "runtime/lock.h"
 #include "runtime/park.h"
@@ -491,40 +492,6 @@ TEST(ProcTest, GomaxprocsChangeUnderLoad) {
   EXPECT_EQ(GOMAXPROCS(-1), old);
 }
 
-// A binary semaphore on gopark/goready: Post readies the waiter, which runs
-// next on the poster's P (runnext).
-class Baton {
- public:
-  void Wait() {
-    mu_.lock();
-    if (posted_) {
-      posted_ = false;
-      mu_.unlock();
-      return;
-    }
-    waiter_ = internal::getg();
-    internal::gopark(
-        [](internal::G*, void* l) {
-          static_cast<internal::Lock*>(l)->unlock();
-          return true;
-        },
-        &mu_, internal::WaitReason::kChanReceive);
-  }
-  void Post() {
-    mu_.lock();
-    internal::G* w = waiter_;
-    waiter_ = nullptr;
-    if (w == nullptr) posted_ = true;
-    mu_.unlock();
-    if (w != nullptr) internal::goready(w);
-  }
-
- private:
-  internal::Lock mu_;
-  internal::G* waiter_ = nullptr;
-  bool posted_ = false;
-};
-
 // A goroutine readied by one that then runs on without a scheduling point is
 // taken by the other P's thief within milliseconds, also right after a phase
 // in which the owner kept running its own runnext (a ping-pong, during which
@@ -537,18 +504,19 @@ TEST(ProcTest, ThiefTakesRunnextFromBusyOwner) {
     std::atomic<int64_t> readied_at{0}, started_at{0};
     TestWaitGroup done(1);
     go::Go([&] {
-      Baton ping, pong;
+      // Unbuffered: each send readies the receiver into this P's runnext.
+      Chan<int> ping = MakeChan<int>(), pong = MakeChan<int>();
       TestWaitGroup partner_done(1);
       go::Go([&] {
         for (int i = 0; i < 20000; i++) {
-          ping.Wait();
-          pong.Post();
+          ping.Recv();
+          pong.Send(1);
         }
         partner_done.Done();
       });
       for (int i = 0; i < 20000; i++) {
-        ping.Post();
-        pong.Wait();
+        ping.Send(1);
+        pong.Recv();
       }
       partner_done.Wait();
       readied_at = internal::nanotime();

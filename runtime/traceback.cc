@@ -110,18 +110,14 @@ __attribute__((noinline)) int CaptureStack(uintptr_t* pcs, int max, int skip,
                                            uintptr_t stack_lo,
                                            uintptr_t stack_hi) {
   const uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  const int n = CaptureFrom(fp, pcs, max, skip, stack_lo, stack_hi);
-  // Keeps this call from being a tail call, which would reuse the frame.
-  asm volatile("" ::: "memory");
-  return n;
+  // Not a tail call, which would reuse the frame.
+  return KeepCallerFrame(CaptureFrom(fp, pcs, max, skip, stack_lo, stack_hi));
 }
 
 __attribute__((noinline)) int CaptureStack(uintptr_t* pcs, int max, int skip) {
   const uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   const ThreadStack& stack = CurrentThreadStack();
-  const int n = CaptureFrom(fp, pcs, max, skip, stack.lo, stack.hi);
-  asm volatile("" ::: "memory");
-  return n;
+  return KeepCallerFrame(CaptureFrom(fp, pcs, max, skip, stack.lo, stack.hi));
 }
 
 std::vector<Frame> SymbolizeStack(const uintptr_t* pcs, int n) {

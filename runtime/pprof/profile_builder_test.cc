@@ -32,12 +32,12 @@ struct Captured {
 
 __attribute__((noinline)) void PprofBuilderLeafForTest(Captured* c) {
   c->n = go::runtime::internal::CaptureStack(c->pcs, 16, 0);
-  asm volatile("" ::: "memory");
+  go::runtime::internal::KeepCallerFrame();
 }
 
 __attribute__((noinline)) void PprofBuilderCallerForTest(Captured* c) {
   PprofBuilderLeafForTest(c);
-  asm volatile("" ::: "memory");
+  go::runtime::internal::KeepCallerFrame();
 }
 
 bool Contains(const std::vector<std::string>& v, const std::string& needle) {

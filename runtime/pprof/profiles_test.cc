@@ -17,6 +17,7 @@
 #include "runtime/runtime.h"
 #include "runtime/sync.h"
 #include "runtime/time.h"
+#include "runtime/traceback.h"
 
 namespace go::pprof {
 namespace {
@@ -92,7 +93,7 @@ TEST(TextFormat, TabAlignIsGoTabwriter) {
 
 PPROF_TEST_FRAME void PprofParkedForTest(go::Chan<int> ch) {
   ch.Recv();
-  asm volatile("" ::: "memory");
+  go::runtime::internal::KeepCallerFrame();
 }
 
 TEST(GoroutineProfile, AllDebugLevels) {
@@ -214,7 +215,7 @@ TEST(HeapProfile, SampledAllocationsWithStacks) {
 
 PPROF_TEST_FRAME void PprofBlockForTest(go::Chan<int> ch) {
   ch.Recv();
-  asm volatile("" ::: "memory");
+  go::runtime::internal::KeepCallerFrame();
 }
 
 TEST(BlockProfile, ChannelWaits) {
