@@ -18,11 +18,13 @@
 //    committed; GOTEST_STACK_SIZE) because C++ stacks cannot be moved. An
 //    overflow ends the program with "goroutine N: stack overflow".
 //  - No asynchronous preemption (switching stacks from a signal handler is
-//  unsafe
-//    in C++). A goroutine that runs over ~10 ms without a scheduling point, or
-//    blocks in a call marked with BlockingRegion, loses its P to another
-//    thread, so the other goroutines keep running; the slow one keeps its
-//    thread.
+//    unsafe in C++). A goroutine that runs over ~10 ms without a scheduling
+//    point while others wait, or blocks in a call marked with BlockingRegion,
+//    loses its P to another thread, so the other goroutines keep running; the
+//    slow one keeps its thread until its next scheduling point, or until it
+//    meets contention in a sync slow path (a Mutex that is held, an Unlock
+//    that wakes a waiter), where it yields to the global run queue as Go's
+//    preempted goroutines do.
 //  - A goroutine may resume on another OS thread after any scheduling point
 //    (Gosched, channel operation, lock, sleep). thread_local variables, errno
 //    and the thread id are therefore per thread, not per goroutine: do not keep

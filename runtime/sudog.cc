@@ -99,4 +99,14 @@ void ProcYield(int cycles) {
 
 void Goyield() { go::runtime::Gosched(); }
 
+void PreemptPoint() {
+  M* m = getm();
+  if (m == nullptr || m->on_g0) return;
+  P* pp = m->p;
+  if (pp != nullptr && pp->m.load(std::memory_order_relaxed) == m) return;
+  // Inside a BlockingRegion the goroutine gave its P away on purpose.
+  if (readgstatus(m->curg) != kGRunning) return;
+  go::runtime::Gosched();
+}
+
 }  // namespace go::runtime::internal

@@ -166,6 +166,14 @@ void ProcYield(int cycles);
 // thread.
 void Goyield();
 
+// A preemption point for the sync slow paths (Go checks gp.preempt in every
+// function prologue). A goroutine that ran over 10 ms while others waited
+// loses its P to sysmon but keeps running on its thread, beside the M that
+// got the P: two threads then run goroutine code where GOMAXPROCS allows one,
+// and contend for the same locks. Such a goroutine yields here, to the global
+// run queue, as Go's preempted goroutines do; anything else returns at once.
+void PreemptPoint();
+
 }  // namespace go::runtime::internal
 
 #endif  // GOTEST_RUNTIME_SUDOG_H_

@@ -48,6 +48,8 @@ bool Mutex::TryLock() {
 }
 
 void Mutex::LockSlow() {
+  // Before contending: a goroutine that lost its P yields it the lock.
+  runtime::internal::PreemptPoint();
   int64_t wait_start = 0;
   bool starving = false;
   bool awoke = false;
@@ -130,6 +132,7 @@ void Mutex::UnlockSlow(int32_t n) {
       if (state_.compare_exchange_strong(old, next, std::memory_order_release,
                                          std::memory_order_relaxed)) {
         Semrelease(&sema_, false);
+        runtime::internal::PreemptPoint();
         return;
       }
       old = state_.load(std::memory_order_relaxed);
@@ -165,10 +168,12 @@ void RWMutex::RUnlockSlow(int32_t r) {
   // A writer is pending: the last departing reader wakes it.
   if (reader_wait_.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) {
     Semrelease(&writer_sem_, false);
+    runtime::internal::PreemptPoint();
   }
 }
 
 void RWMutex::Lock() {
+  runtime::internal::PreemptPoint();
   w_.Lock();
   // Announce the pending writer to readers.
   int32_t r = reader_count_.fetch_sub(kMaxReaders, std::memory_order_acq_rel);

@@ -9,6 +9,7 @@
 #include "runtime/sync.h"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -99,6 +100,52 @@ TEST(MutexTest, StarvationModeKicksIn) {
     EXPECT_TRUE(saw_starving.load()) << "starvation mode never entered";
     stop = true;
     hog_done.Recv();
+    runtime::GOMAXPROCS(procs);
+  });
+}
+
+TEST(MutexTest, GoroutineThatLostItsPYieldsBeforeContending) {
+  // On one P two goroutines take turns on a Mutex in loops that never park
+  // while the lock is free. Every ~10 ms sysmon gives the running one's P to
+  // another thread (others wait), and the loser, which cannot be preempted
+  // asynchronously, runs on beside it until a preemption point: two threads
+  // running goroutine code at GOMAXPROCS=1, contending for the lock. The
+  // Mutex slow paths are such points (as Go's function prologues are): the
+  // goroutine without a P yields at its first contended Lock or waking
+  // Unlock, so a time slice sees a few contended acquisitions, not the
+  // dozens of the ~50 us both threads ran without them (TryLock fails only
+  // while the other goroutine's thread holds the lock at that moment).
+  RunG([] {
+    int procs = runtime::GOMAXPROCS(1);
+    sync::Mutex mu;
+    std::atomic<bool> stop{false};
+    std::atomic<int64_t> contended{0}, ops{0};
+    sync::WaitGroup wg;
+    for (int g = 0; g < 2; g++) {
+      wg.Go([&] {
+        int64_t c = 0, n = 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+          if (!mu.TryLock()) {
+            c++;
+            mu.Lock();
+          }
+          mu.Unlock();
+          n++;
+        }
+        contended += c;
+        ops += n;
+      });
+    }
+    std::chrono::steady_clock::time_point start =
+        std::chrono::steady_clock::now();
+    time::Sleep(absl::Milliseconds(300));
+    stop = true;
+    wg.Wait();
+    int64_t slices = (std::chrono::steady_clock::now() - start) /
+                     std::chrono::milliseconds(10);
+    EXPECT_GT(ops.load(), 100000);
+    EXPECT_LE(contended.load(), 4 * slices)
+        << ops.load() << " ops in " << slices << " time slices of 10 ms";
     runtime::GOMAXPROCS(procs);
   });
 }

@@ -5,7 +5,9 @@
 // scheduling point while other goroutines wait, or that has been inside
 // EnterSyscall for more than one tick, and hands it to another M (retake +
 // handoffp). No signal is sent and no stack is switched: the slow goroutine
-// keeps its thread and gives its P up for good at its next runtime call. sysmon
+// keeps its thread until it parks or yields, or until a sync slow path's
+// PreemptPoint (sudog.h) sees it has no P and yields it to the global run
+// queue, before it contends with the goroutines now on its P. sysmon
 // also polls the timer/netpoll hooks every tick (so timers fire even while
 // every P runs a busy loop) and keeps the coarse clock that goroutine dumps use
 // for "N minutes".
