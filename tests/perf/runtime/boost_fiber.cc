@@ -233,7 +233,7 @@ int DefaultN(const std::string& bench) {
 
 int main(int argc, char** argv) {
   std::string bench = "spawn";
-  int procs = 1, n = 0;
+  int procs = 1, n = 0, scale = 1;
   for (int i = 1; i < argc; i++) {
     if (std::strncmp(argv[i], "-bench=", 7) == 0) {
       bench = argv[i] + 7;
@@ -241,17 +241,24 @@ int main(int argc, char** argv) {
       procs = std::atoi(argv[i] + 7);
     } else if (std::strncmp(argv[i], "-n=", 3) == 0) {
       n = std::atoi(argv[i] + 3);
+    } else if (std::strncmp(argv[i], "-scale=", 7) == 0) {
+      scale = std::atoi(argv[i] + 7);
     } else {
       std::fprintf(stderr,
                    "usage: %s [-bench=spawn|yield|parked|pingpong|buffered|"
                    "select2|ring|mutex|rwmutex|waitgroup|sleep] [-procs=N] "
-                   "[-n=N]\n",
+                   "[-n=N | -scale=K]\n",
                    argv[0]);
       return 2;
     }
   }
+  if (scale < 1) {
+    std::fprintf(stderr, "-scale must be a positive integer\n");
+    return 2;
+  }
+  if (bench == "parked") scale = 1;  // a memory figure
   if (n == 0) {
-    n = DefaultN(bench);
+    n = DefaultN(bench) * scale;
     // Across threads Boost.Fiber takes ~10-20 us per hand-off here (a futex
     // wake per hop): fewer operations keep the run short; the figure is per
     // operation either way.

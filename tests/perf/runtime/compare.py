@@ -8,6 +8,10 @@ medians (CPU and wall ns per op; bytes for RSS rows) with the ratio ours/Go. On 
 shared 2-core machine only same-run ratios mean anything.
 
     tests/perf/runtime/compare.py [--runs 5] [--bench spawn,yield,pingpong] [--procs 1,2]
+                                  [--scale 10]
+
+--scale 10 runs ten times the operations (0.2-2 s a run), long enough for
+sysmon's 10 ms preemption to take part (not the parked-goroutine RSS row).
 
 A runtime without a primitive (Boost.Fiber has no select, RWMutex or WaitGroup)
 prints "-" for it, and the table shows "-".
@@ -72,9 +76,10 @@ def build():
     }
 
 
-def run_once(argv, bench, procs):
+def run_once(argv, bench, procs, scale):
     env = dict(os.environ, GOMAXPROCS=str(procs))
-    line = sh(argv + [f"-bench={bench}", f"-procs={procs}"], env=env, timeout=600).strip()
+    line = sh(argv + [f"-bench={bench}", f"-procs={procs}", f"-scale={scale}"], env=env,
+              timeout=600).strip()
     name, p, wall, cpu, extra = (line.split("\t") + [""])[:5]
     assert name == bench and int(p) == procs, line
 
@@ -89,7 +94,12 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--bench", default=",".join(BENCHES))
     ap.add_argument("--procs", default="1,2")
+    ap.add_argument("--scale", type=int, default=1,
+                    help="K times every benchmark's default operations: runs long "
+                         "enough for sysmon to preempt (10 ms slices)")
     args = ap.parse_args()
+    if args.scale < 1:
+        sys.exit("compare.py: --scale must be a positive integer")
     benches = args.bench.split(",")
     for b in benches:
         if b not in BENCHES:
@@ -105,9 +115,10 @@ def main():
             for _ in range(args.runs):
                 for peer in names:  # interleaved, so drift hits every peer alike
                     results.setdefault((bench, p, peer), []).append(
-                        run_once(peers[peer], bench, p))
+                        run_once(peers[peer], bench, p, args.scale))
 
-    print(f"median of {args.runs} runs; CPU ns per op (wall in brackets); "
+    scaled = f"{args.scale}x the default operations; " if args.scale != 1 else ""
+    print(f"median of {args.runs} runs; {scaled}CPU ns per op (wall in brackets); "
           f"ratio = gotest / {go_name}")
     header = f"{'benchmark':40} {'P':>2}"
     for peer in names:

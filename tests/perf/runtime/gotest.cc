@@ -248,7 +248,7 @@ int DefaultN(const std::string& bench) {
 
 int main(int argc, char** argv) {
   std::string bench = "spawn";
-  int procs = 1, n = 0;
+  int procs = 1, n = 0, scale = 1;
   for (int i = 1; i < argc; i++) {
     if (std::strncmp(argv[i], "-bench=", 7) == 0) {
       bench = argv[i] + 7;
@@ -256,16 +256,25 @@ int main(int argc, char** argv) {
       procs = std::atoi(argv[i] + 7);
     } else if (std::strncmp(argv[i], "-n=", 3) == 0) {
       n = std::atoi(argv[i] + 3);
+    } else if (std::strncmp(argv[i], "-scale=", 7) == 0) {
+      scale = std::atoi(argv[i] + 7);
     } else {
       std::fprintf(stderr,
                    "usage: %s [-bench=spawn|yield|parked|pingpong|buffered|"
                    "select2|ring|mutex|rwmutex|waitgroup|sleep] [-procs=N] "
-                   "[-n=N]\n",
+                   "[-n=N | -scale=K]\n",
                    argv[0]);
       return 2;
     }
   }
-  if (n == 0) n = DefaultN(bench);
+  if (scale < 1) {
+    std::fprintf(stderr, "-scale must be a positive integer\n");
+    return 2;
+  }
+  // -scale=K: K times the default operations (long runs see preemption);
+  // not the parked goroutines, a memory figure.
+  if (bench == "parked") scale = 1;
+  if (n == 0) n = DefaultN(bench) * scale;
   return go::runtime::Run([&] {
     go::runtime::GOMAXPROCS(procs);
     std::string extra;

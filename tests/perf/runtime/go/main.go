@@ -257,14 +257,22 @@ func sleep(n int) float64 {
 func main() {
 	bench := flag.String("bench", "spawn", "spawn | yield | parked | pingpong | buffered | select2 | ring | mutex | rwmutex | waitgroup | sleep")
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
-	n := flag.Int("n", 0, "operations (0: the benchmark's default)")
+	n := flag.Int("n", 0, "operations (0: the benchmark's default times -scale)")
+	scale := flag.Int("scale", 1, "multiplies the default operations (long runs see preemption)")
 	flag.Parse()
+	if *scale < 1 {
+		fmt.Fprintln(os.Stderr, "-scale must be a positive integer")
+		os.Exit(2)
+	}
 	runtime.GOMAXPROCS(*procs)
 	defaults := map[string]int{"spawn": 100000, "yield": 2000000, "parked": 1000000,
 		"pingpong": 500000, "select2": 500000, "buffered": 2000000, "ring": 2000000,
 		"mutex": 4000000, "rwmutex": 4000000, "waitgroup": 200000, "sleep": 300}
+	if *bench == "parked" {
+		*scale = 1 // a memory figure
+	}
 	if *n == 0 {
-		*n = defaults[*bench]
+		*n = defaults[*bench] * *scale
 	}
 	extra := ""
 	wall0, cpu0 := time.Now(), cpuTime()
