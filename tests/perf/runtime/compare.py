@@ -78,7 +78,9 @@ def build():
 
 def run_once(argv, bench, procs, scale):
     env = dict(os.environ, GOMAXPROCS=str(procs))
-    line = sh(argv + [f"-bench={bench}", f"-procs={procs}", f"-scale={scale}"], env=env,
+    # -scale only when asked for: older builds of the programs lack it.
+    scaled = [f"-scale={scale}"] if scale != 1 else []
+    line = sh(argv + [f"-bench={bench}", f"-procs={procs}"] + scaled, env=env,
               timeout=600).strip()
     name, p, wall, cpu, extra = (line.split("\t") + [""])[:5]
     assert name == bench and int(p) == procs, line
