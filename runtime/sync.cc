@@ -173,7 +173,6 @@ void RWMutex::RUnlockSlow(int32_t r) {
 }
 
 void RWMutex::Lock() {
-  runtime::internal::PreemptPoint();
   w_.Lock();
   // Announce the pending writer to readers.
   int32_t r = reader_count_.fetch_sub(kMaxReaders, std::memory_order_acq_rel);
